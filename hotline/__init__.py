@@ -1,0 +1,1 @@
+"""12345 citizen hotline platform."""

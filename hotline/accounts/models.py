@@ -1,0 +1,92 @@
+"""Accounts: every person belongs to a unit and holds roles (DESIGN §2)."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from hotline.accounts.roles import ADMIN_ROLES, CENTRE_ROLES, UNIT_ROLES, Role
+
+
+def validate_roles(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(_("角色必须是角色代码的列表"))
+    unknown = set(value) - set(Role.values)
+    if unknown:
+        raise ValidationError(_("未知角色:%(roles)s"), params={"roles": ", ".join(sorted(unknown))})
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("姓名"), max_length=40, blank=True)
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    roles = models.JSONField(_("角色"), default=list, blank=True, validators=[validate_roles])
+    phone = models.CharField(_("工作电话"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("账户")
+        verbose_name_plural = _("账户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @cached_property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(self.roles or ())
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and bool(self.role_set.intersection(roles))
+
+    @property
+    def is_centre_staff(self) -> bool:
+        return self.has_role(*CENTRE_ROLES)
+
+    @property
+    def is_unit_staff(self) -> bool:
+        return self.unit_id is not None and self.has_role(*UNIT_ROLES)
+
+    @property
+    def is_admin_only(self) -> bool:
+        """True for accounts that may configure the system but never read orders."""
+        return bool(self.role_set) and self.role_set <= ADMIN_ROLES
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(code).label) for code in self.roles if code in Role.values]
+
+
+class ApiToken(models.Model):
+    """A bearer token for a machine account (the 110 desk, integrated systems).
+
+    Only a SHA-256 digest of the token is stored; the token itself is shown once at creation.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("账户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=60)
+    prefix = models.CharField(_("前缀"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
+        token = "hl_" + secrets.token_urlsafe(32)
+        row = cls.objects.create(user=user, name=name, prefix=token[:10], digest=cls.digest_of(token))
+        return row, token

@@ -1,0 +1,171 @@
+"""Settings for the hotline platform, read from the environment.
+
+Defaults are safe for the demo: an embedded SQLite database under ./var, DEBUG off unless
+asked for, and the personal-data key in a file outside the database.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from hotline.env import env_bool, env_int, env_list, env_str, read_or_create_secret
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("HOTLINE_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("DEBUG", False)
+# Without SECRET_KEY a random one is made once and kept in var/secret.key (never a
+# built-in default, so no two installations share a key).
+SECRET_KEY = env_str("SECRET_KEY") or read_or_create_secret(VAR_DIR / "secret.key")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "hotline.accounts",
+    "hotline.units",
+    "hotline.catalogue",
+    "hotline.calendar",
+    "hotline.privacy",
+    "hotline.audit",
+    "hotline.notifications",
+    "hotline.orders",
+    "hotline.portal",
+    "hotline.open311",
+    "hotline.demo",
+    "hotline.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "hotline.urls"
+WSGI_APPLICATION = "hotline.wsgi.application"
+ASGI_APPLICATION = "hotline.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hotline.web.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------
+# SQLite (WAL) is the embedded default; PostgreSQL is chosen by DATABASE_URL.
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"].setdefault("OPTIONS", {})
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "hotline.sqlite3"),
+            "OPTIONS": {},
+        }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue instead of
+    # failing on a lock upgrade; WAL lets readers run beside the writer.
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql",):
+    raise ImproperlyConfigured("DATABASE_URL must name a postgres:// or sqlite:// database")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if env_bool("HOTLINE_TESTING", False):
+    # Tests create many accounts; a fast hasher keeps the suite quick. Never in production.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+
+# --- language and time ----------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("HOTLINE_TIME_ZONE", "Asia/Shanghai")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# --- background tasks -----------------------------------------------------------------
+# The database backend writes the task row inside the transaction that causes it, so a
+# rolled-back change enqueues nothing and a crash loses nothing.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- personal data --------------------------------------------------------------------
+# The key that encrypts callers' names and phones (AES-256-GCM). Give it as base64 in
+# HOTLINE_DATA_KEY, or as a file in HOTLINE_DATA_KEY_FILE; the demo writes var/data.key.
+HOTLINE_DATA_KEY = env_str("HOTLINE_DATA_KEY")
+HOTLINE_DATA_KEY_PATH = env_str("HOTLINE_DATA_KEY_PATH", str(VAR_DIR / "data.key"))
+
+# --- the jurisdiction -----------------------------------------------------------------
+HOTLINE_ORDER_PREFIX = env_str("HOTLINE_ORDER_PREFIX", "YL")
+HOTLINE_NAME = env_str("HOTLINE_NAME", "杨凌12345市民热线")
+HOTLINE_DUE_SOON_HOURS = env_int("HOTLINE_DUE_SOON_HOURS", 24)
+HOTLINE_SMS_GATEWAY = env_str("HOTLINE_SMS_GATEWAY", "hotline.notifications.gateways.ConsoleGateway")
+HOTLINE_MAIL_GATEWAY = env_str("HOTLINE_MAIL_GATEWAY", "hotline.notifications.gateways.ConsoleGateway")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
