@@ -1,6 +1,15 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+admin.site.site_header = "12345市民热线平台 管理后台"
+admin.site.site_title = "12345市民热线平台"
+admin.site.index_title = "系统配置"
 
 urlpatterns = [
+    path("", include("hotline.web.urls")),
+    path("orders/", include("hotline.orders.urls")),
+    path("portal/", include("hotline.portal.urls")),
+    path("open311/v2/", include("hotline.open311.urls")),
+    path("api/v1/", include("hotline.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,10 +15,9 @@ class UnitKind(models.TextChoices):
     EXPERT = "expert", _("专家服务机构")
 
 
-# Member units (Art. 10) are the ones that receive and handle dispatched orders.
-MEMBER_KINDS = frozenset(
-    {UnitKind.POLICE, UnitKind.TERRITORIAL, UnitKind.FUNCTIONAL, UnitKind.UTILITY, UnitKind.EXPERT}
-)
+# Units that receive and handle dispatched orders: the member units of Art. 10, and also the
+# hotline's own units, which answer requests about the hotline's service (Art. 18, 20).
+MEMBER_KINDS = frozenset(UnitKind)
 
 
 class Unit(models.Model):

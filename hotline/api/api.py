@@ -1,0 +1,164 @@
+"""The JSON API (/api/v1/, OpenAPI at /api/v1/openapi.json). Machine accounts use bearer
+tokens; signed-in staff may use their session. Every query is scoped to the caller, and every
+error is `{"code": ..., "message": ...}` with a stable code."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from hotline.api.auth import TokenAuth
+from hotline.catalogue.models import Category, EmergencySituation, MajorIncidentKind
+from hotline.accounts.roles import Role
+from hotline.orders import services
+from hotline.orders.errors import DomainError, OrderNotFound
+from hotline.orders.models import Channel, Order
+from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
+from hotline.units.models import Place
+
+api = NinjaAPI(
+    title="12345 Hotline API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), django_auth],
+    docs_url=None,
+)
+
+_STATUS = {"not_found": 404, "not_allowed": 403, "order_changed": 409, "wrong_state": 409, "invalid_input": 400}
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"code": exc.code, "message": exc.message}, status=_STATUS.get(exc.code, 400))
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"code": "invalid_input", "message": "请求格式不正确", "detail": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"code": "unauthorized", "message": "需要有效的接口令牌"}, status=401)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class OrderOut(Schema):
+    number: str
+    channel: str
+    status: str
+    request_type: str
+    category: str | None
+    title: str
+    caller_name: str
+    caller_phone: str
+    lead_unit: str | None
+    created_at: datetime
+    due_at: datetime | None
+    is_confidential: bool
+
+    @staticmethod
+    def from_order(order: Order) -> "OrderOut":
+        return OrderOut(
+            number=order.number,
+            channel=order.channel,
+            status=order.status,
+            request_type=order.request_type_id,
+            category=order.category.code if order.category_id else None,
+            title=order.title,
+            caller_name=order.caller_name_mask,
+            caller_phone=order.caller_phone_mask,
+            lead_unit=order.lead_unit.code if order.lead_unit_id else None,
+            created_at=order.created_at,
+            due_at=order.due_at,
+            is_confidential=order.is_confidential,
+        )
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    from_status: str
+    to_status: str
+    actor_unit: str | None
+    reason: str
+
+
+class OrderDetailOut(OrderOut):
+    content: str
+    address: str
+    events: list[EventOut]
+
+
+class OrderIn(Schema):
+    request_type: str
+    content: str
+    caller_name: str = ""
+    caller_phone: str = ""
+    category: str | None = None
+    place: str | None = None
+    address: str = ""
+    is_confidential: bool = False
+    emergency_situation: str | None = None
+    rescue_lines: list[str] = []
+    major_incident: str | None = None
+
+
+def _lookup(model, value, label):  # type: ignore[no-untyped-def]
+    if value in (None, ""):
+        return None
+    field = "name" if model is Place else ("code" if model is Category else "pk")
+    found = model.objects.filter(**{field: value}).first()
+    if found is None:
+        raise DomainError(f"未知的{label}:{value}", code="invalid_input")
+    return found
+
+
+@api.get("/orders", response=list[OrderOut], summary="List the orders the caller may see")
+def list_orders(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0):  # type: ignore[no-untyped-def]
+    limit = max(1, min(limit, 200))
+    rows = order_list(user=request.user, filters=OrderFilter(status=status))[offset : offset + limit]
+    return [OrderOut.from_order(order) for order in rows]
+
+
+@api.get("/orders/{number}", response={200: OrderDetailOut, 404: ErrorOut}, summary="One order with its history")
+def get_order(request: HttpRequest, number: str):  # type: ignore[no-untyped-def]
+    order = order_get_for_user(user=request.user, number=number).order
+    base = OrderOut.from_order(order).dict()
+    events = [
+        EventOut(at=e.at, action=e.action, from_status=e.from_status, to_status=e.to_status,
+                 actor_unit=e.actor_unit.code if e.actor_unit_id else None, reason=e.reason)
+        for e in order_history(order=order)
+    ]
+    return OrderDetailOut(**base, content=order.content, address=order.address, events=events)
+
+
+@api.post("/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut}, summary="Record a request")
+def create_order(request: HttpRequest, payload: OrderIn):  # type: ignore[no-untyped-def]
+    user = request.user
+    channel = Channel.LINKAGE_110 if user.has_role(Role.LINKAGE) else Channel.INTEGRATED
+    order = services.order_create(
+        actor=user,
+        channel=channel,
+        request_type=payload.request_type,
+        content=payload.content,
+        caller_name=payload.caller_name,
+        caller_phone=payload.caller_phone,
+        category=_lookup(Category, payload.category, "事项分类"),
+        place=_lookup(Place, payload.place, "社区/村"),
+        address=payload.address,
+        is_confidential=payload.is_confidential,
+        emergency_situation=_lookup(EmergencySituation, payload.emergency_situation, "紧急情形"),
+        rescue_lines=payload.rescue_lines,
+        major_incident=_lookup(MajorIncidentKind, payload.major_incident, "重大事件类别"),
+    )
+    return 201, OrderOut.from_order(order)
+
+
+__all__ = ["api", "OrderNotFound"]

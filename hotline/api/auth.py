@@ -1,0 +1,21 @@
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from hotline.accounts.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    """Bearer tokens of machine accounts (stored as SHA-256 digests)."""
+
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+        row = (
+            ApiToken.objects.select_related("user", "user__unit")
+            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user

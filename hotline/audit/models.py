@@ -1,0 +1,51 @@
+"""The append-only audit trail for actions outside an order's own history: revealing personal
+data (Art. 22), exports (Art. 24), account and configuration changes. An order's transitions
+are recorded in `orders.OrderEvent`, which is the audit trail of the work order itself."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Audit rows are written once and never changed or deleted."""
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+
+
+class AuditEntry(AppendOnlyModel):
+    class Action(models.TextChoices):
+        REVEAL_PERSONAL_DATA = "reveal_personal_data", _("查看个人信息")
+        EXPORT = "export", _("数据导出")
+        ACCOUNT_CHANGE = "account_change", _("账户变更")
+        CONFIG_CHANGE = "config_change", _("配置变更")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=40, choices=Action.choices)
+    target = models.CharField(_("对象"), max_length=120, blank=True)
+    reason = models.CharField(_("事由"), max_length=500, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target}"

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from hotline.catalogue.models import (
+    Category,
+    EmergencySituation,
+    ExclusionReason,
+    MajorIncidentKind,
+    RequestType,
+    RescueLine,
+)
+
+
+@admin.register(RequestType)
+class RequestTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "limit_working_days", "needs_review", "extension_working_days", "extension_max_times", "article"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "parent", "lead_unit", "territorial", "limit_working_days", "is_active"]
+    list_filter = ["territorial", "is_active", "parent"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["lead_unit", "parent"]
+
+
+@admin.register(ExclusionReason)
+class ExclusionReasonAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "article"]
+
+
+@admin.register(EmergencySituation)
+class EmergencySituationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "article"]
+
+
+@admin.register(RescueLine)
+class RescueLineAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(MajorIncidentKind)
+class MajorIncidentKindAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]

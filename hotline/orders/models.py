@@ -1,0 +1,308 @@
+"""The work order (工单), its unit assignments, replies and its append-only history (DESIGN §3)."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hotline.audit.models import AppendOnlyModel
+from hotline.privacy.fields import EncryptedTextField
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("待处理")
+    PENDING_REVIEW = "pending_review", _("待审核")
+    PENDING_DISPATCH = "pending_dispatch", _("待派单")
+    DISPATCHED = "dispatched", _("待签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    RETURN_REVIEW = "return_review", _("退单审核")
+    REPLY_APPROVAL = "reply_approval", _("答复待审批")
+    REPLY_CHECK = "reply_check", _("答复待审查")
+    CALLBACK = "callback", _("待回访")
+    UNSATISFIED = "unsatisfied", _("不满意待审定")
+    CLOSED = "closed", _("已办结")
+    MERGED = "merged", _("已并单")
+
+
+# States in which a unit holds the order and the working-day clock runs.
+UNIT_STATES = frozenset({Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURN_REVIEW, Status.REPLY_APPROVAL})
+FINAL_STATES = frozenset({Status.CLOSED, Status.MERGED})
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("电话")
+    WEB = "web", _("网站")
+    LINKAGE_110 = "linkage_110", _("110转来")
+    OPEN311 = "open311", _("Open311")
+    INTEGRATED = "integrated", _("整合热线")
+    OTHER = "other", _("其他")
+
+
+class CloseReason(models.TextChoices):
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    ANSWERED = "answered", _("直接答复")
+    CALLBACK = "callback", _("回访办结")
+    BY_RULE = "by_rule", _("按规则办结")
+    HOST_DECISION = "host_decision", _("主办单位审定办结")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class ExtensionStatus(models.TextChoices):
+    NONE = "", _("无")
+    REQUESTED = "requested", _("延期申请中")
+    APPROVED = "approved", _("已延期")
+    DENIED = "denied", _("延期未批准")
+
+
+class Order(models.Model):
+    number = models.CharField(_("工单编号"), max_length=24, unique=True)
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    request_type = models.ForeignKey(
+        "catalogue.RequestType", verbose_name=_("诉求类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        "catalogue.Category", verbose_name=_("事项分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Personal data (Art. 22): sealed at rest; lists show the masks, the digest finds the number.
+    caller_name = EncryptedTextField(_("诉求人姓名"), blank=True)
+    caller_phone = EncryptedTextField(_("联系电话"), blank=True)
+    caller_name_mask = models.CharField(_("诉求人"), max_length=20, blank=True)
+    caller_phone_mask = models.CharField(_("联系电话"), max_length=20, blank=True)
+    caller_phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    place = models.ForeignKey(
+        "units.Place", verbose_name=_("社区/村"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    title = models.CharField(_("标题"), max_length=120, blank=True)
+    content = models.TextField(_("诉求内容"))
+    is_confidential = models.BooleanField(_("保密"), default=False)
+
+    exclusion = models.ForeignKey(
+        "catalogue.ExclusionReason", verbose_name=_("不予受理情形"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    emergency_situation = models.ForeignKey(
+        "catalogue.EmergencySituation", verbose_name=_("紧急联动情形"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rescue_lines = models.JSONField(_("引导的救援热线"), default=list, blank=True)
+    major_incident = models.ForeignKey(
+        "catalogue.MajorIncidentKind", verbose_name=_("重大突发事件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    lead_unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tracker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("跟踪人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    preliminary_opinion = models.TextField(_("初步意见"), blank=True)
+    answer = models.TextField(_("直接答复内容"), blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("并入工单"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_orders"
+    )
+
+    created_at = models.DateTimeField(_("受理时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    limit_working_days = models.PositiveSmallIntegerField(_("办理时限(工作日)"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    close_reason = models.CharField(_("办结方式"), max_length=20, choices=CloseReason.choices, blank=True)
+
+    extension_status = models.CharField(
+        _("延期"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.NONE, blank=True
+    )
+    extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
+    is_supervised = models.BooleanField(_("督办"), default=False)
+    return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
+    # The state to go back to when a return is refused.
+    status_before_return = models.CharField(max_length=20, choices=Status.choices, blank=True, editable=False)
+    # Bumped by every transition; a form that carries an older version is told the order changed.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="order_status_due"),
+            models.Index(fields=["lead_unit", "status", "due_at"], name="order_unit_status_due"),
+            models.Index(fields=["caller_phone_digest", "created_at"], name="order_phone_created"),
+            models.Index(fields=["place", "category", "created_at"], name="order_place_category"),
+            models.Index(fields=["created_at"], name="order_created"),
+            models.Index(fields=["tracker", "status"], name="order_tracker_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in FINAL_STATES
+
+    @property
+    def due_date(self) -> date | None:
+        """The last day still on time, in the jurisdiction's time zone."""
+        if self.due_at is None:
+            return None
+        return (timezone.localtime(self.due_at) - timedelta(microseconds=1)).date()
+
+    def is_overdue(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+        if self.due_at is None or self.status not in UNIT_STATES:
+            return False
+        return (now or timezone.now()) >= self.due_at
+
+    def is_due_soon(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+        if self.due_at is None or self.status not in UNIT_STATES:
+            return False
+        now = now or timezone.now()
+        return now < self.due_at <= now + timedelta(hours=settings.HOTLINE_DUE_SOON_HOURS)
+
+
+class Assignment(models.Model):
+    """A unit's part in an order: the one lead unit (主办) and any assisting units (协办)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主办")
+        ASSIST = "assist", _("协办")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
+    is_active = models.BooleanField(_("有效"), default=True)
+    assigned_at = models.DateTimeField(_("派单时间"), default=timezone.now)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("承办单位")
+        verbose_name_plural = _("承办单位")
+        indexes = [models.Index(fields=["unit", "is_active", "order"], name="assignment_unit_active")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "unit"], condition=models.Q(is_active=True), name="assignment_one_active_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.unit_id} {self.role}"
+
+
+class Reply(models.Model):
+    """A unit's answer to the order (答复), approved inside the unit and checked by an operator."""
+
+    class State(models.TextChoices):
+        PENDING_APPROVAL = "pending_approval", _("待审批")
+        REJECTED_BY_MANAGER = "rejected_by_manager", _("负责人退回")
+        PENDING_CHECK = "pending_check", _("待审查")
+        SENT_BACK = "sent_back", _("退回重办")
+        ACCEPTED = "accepted", _("已采纳")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="replies")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("答复内容"))
+    state = models.CharField(_("状态"), max_length=24, choices=State.choices, default=State.PENDING_APPROVAL)
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("答复")
+        verbose_name_plural = _("答复")
+        ordering = ["created_at"]
+
+
+class Action(models.TextChoices):
+    """What an `OrderEvent` records. Each transition service writes exactly one of these."""
+
+    CREATE = "create", _("登记")
+    ACCEPT = "accept", _("受理")
+    NOT_ACCEPT = "not_accept", _("不予受理")
+    ANSWER = "answer", _("直接答复")
+    MERGE = "merge", _("并单")
+    SUBMIT_REVIEW = "submit_review", _("提交审核")
+    REVIEW_APPROVE = "review_approve", _("审核通过")
+    REVIEW_SEND_BACK = "review_send_back", _("审核退回")
+    DISPATCH = "dispatch", _("派单")
+    SIGN = "sign", _("签收")
+    RETURN = "return", _("退单")
+    RETURN_UPHELD = "return_upheld", _("同意退单")
+    RETURN_REFUSED = "return_refused", _("驳回退单")
+    REDISPATCH = "redispatch", _("改派")
+    EXTENSION_REQUEST = "extension_request", _("申请延期")
+    EXTENSION_APPROVED = "extension_approved", _("批准延期")
+    EXTENSION_DENIED = "extension_denied", _("不批准延期")
+    REPLY = "reply", _("提交答复")
+    REPLY_APPROVED = "reply_approved", _("审批通过答复")
+    REPLY_REJECTED = "reply_rejected", _("退回答复")
+    REPLY_ACCEPTED = "reply_accepted", _("答复审查通过")
+    REPLY_SENT_BACK = "reply_sent_back", _("退回重办")
+    CALLBACK = "callback", _("回访")
+    REOPEN = "reopen", _("重办")
+    CLOSE = "close", _("办结")
+    URGE = "urge", _("催办")
+    SUPERVISE = "supervise", _("督办")
+    EMERGENCY_ALERT = "emergency_alert", _("紧急联动")
+    MAJOR_INCIDENT_ALERT = "major_incident_alert", _("重大事件上报")
+
+
+class OrderEvent(AppendOnlyModel):
+    """One row per transition or flag change: who, when, from, to, why. It is the audit trail,
+    the timeline on the order page and the source of statistics (STYLE §3)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    action = models.CharField(_("操作"), max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("操作单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("工单记录")
+        verbose_name_plural = _("工单记录")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["order", "at"], name="event_order_at"),
+            models.Index(fields=["action", "at"], name="event_action_at"),
+        ]
+
+
+class OrderNumberSequence(models.Model):
+    """The last number given out per prefix and day (e.g. YL20251001 → 37)."""
+
+    day_key = models.CharField(max_length=20, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+

@@ -1,0 +1,220 @@
+"""Who may see an order and who may do what with it — the one place that decides (STYLE §5).
+
+Visibility (DESIGN §2, Art. 22–23):
+- the operating centre, the host unit and the supervising unit see every order, the auditor
+  reads them; system and security administrators see none (separation of duties);
+- a member unit's staff see only orders their unit currently leads or assists;
+- a confidential order is seen only by its named tracker, the person who recorded it, the
+  host reviewers, and in the unit by the assigned handler and the unit's manager and leader,
+  who sign, assign and approve the reply (Art. 23: 指派专人跟踪落实).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from hotline import clock
+from hotline.accounts.models import User
+from hotline.accounts.roles import CENTRE_ROLES, Role
+from hotline.orders.errors import NotAllowed, OrderNotFound, WrongState
+from hotline.orders.models import UNIT_STATES, Action, Assignment, ExtensionStatus, Order, Status
+
+# Art. 16 / issue 5: an unsatisfied order is reopened at most twice; then the host decides.
+MAX_REOPENS = 2
+
+_ALL_ORDER_READERS = frozenset({*CENTRE_ROLES, Role.REVIEWER, Role.SUPERVISOR, Role.AUDITOR})
+
+
+def _unit_assignment_exists(unit_id: int) -> Exists:
+    return Exists(Assignment.objects.filter(order=OuterRef("pk"), unit_id=unit_id, is_active=True))
+
+
+def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> QuerySet[Order]:
+    """Scope a queryset of orders to what `user` may see. Every list and lookup goes through it."""
+    qs = Order.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.has_role(*_ALL_ORDER_READERS):
+        if user.has_role(Role.REVIEWER):
+            return qs
+        return qs.filter(Q(is_confidential=False) | Q(tracker=user) | Q(created_by=user))
+    if user.is_unit_staff:
+        in_unit = qs.filter(_unit_assignment_exists(user.unit_id))
+        if user.has_role(Role.MANAGER, Role.LEADER):
+            return in_unit
+        return in_unit.filter(Q(is_confidential=False) | Q(handler=user))
+    return qs.none()
+
+
+def can_see(user: User, order: Order) -> bool:
+    return orders_visible_to(user, Order.objects.filter(pk=order.pk)).exists()
+
+
+# --- who may act ---------------------------------------------------------------------------
+
+
+def _centre(user: User, order: Order) -> bool:
+    return user.has_role(*CENTRE_ROLES)
+
+
+def _centre_not_reviewed_type(user: User, order: Order) -> bool:
+    """Operators handle everything but complaints and reports, which the host reviews (Art. 14(2))."""
+    return user.has_role(*CENTRE_ROLES) and not order.request_type.needs_review
+
+
+def _operator_lead(user: User, order: Order) -> bool:
+    return user.has_role(Role.OPERATOR_LEAD)
+
+
+def _reviewer(user: User, order: Order) -> bool:
+    return user.has_role(Role.REVIEWER)
+
+
+def _dispatcher(user: User, order: Order) -> bool:
+    return user.has_role(Role.REVIEWER) or _centre_not_reviewed_type(user, order)
+
+
+def _return_decider(user: User, order: Order) -> bool:
+    """The operator lead decides returns, the host unit for complaints, reports and repeated
+    returns between units (issue: unit workbench)."""
+    if order.request_type.needs_review or order.return_count >= 2:
+        return user.has_role(Role.REVIEWER)
+    return user.has_role(Role.OPERATOR_LEAD, Role.REVIEWER)
+
+
+def _redispatcher(user: User, order: Order) -> bool:
+    return user.has_role(Role.REVIEWER) or (
+        user.has_role(Role.OPERATOR_LEAD) and not order.request_type.needs_review
+    )
+
+
+def _lead_unit_staff(user: User, order: Order) -> bool:
+    return user.is_unit_staff and order.lead_unit_id is not None and user.unit_id == order.lead_unit_id
+
+
+def _lead_unit_manager(user: User, order: Order) -> bool:
+    return _lead_unit_staff(user, order) and user.has_role(Role.MANAGER, Role.LEADER)
+
+
+def _supervisor_of_service(user: User, order: Order) -> bool:
+    return user.has_role(Role.REVIEWER, Role.SUPERVISOR)
+
+
+def _extension_can_be_requested(order: Order) -> str | None:
+    """Art. 14(2): complaints and reports only, once, on the unit's application, before the due date."""
+    rtype = order.request_type
+    if not rtype.can_extend:
+        return _("%(type)s类工单不能申请延期(仅投诉、举报类可延期)。") % {"type": rtype.name}
+    if order.extension_status == ExtensionStatus.REQUESTED:
+        return _("延期申请正在审批中。")
+    if order.extension_count >= rtype.extension_max_times:
+        return _("该工单已延期过,不能再次申请延期。")
+    if order.due_at is not None and clock.now() >= order.due_at:
+        return _("工单已超期,不能再申请延期。")
+    return None
+
+
+def _extension_requested(order: Order) -> str | None:
+    return None if order.extension_status == ExtensionStatus.REQUESTED else _("没有待审批的延期申请。")
+
+
+def _can_reopen(order: Order) -> str | None:
+    if order.reopen_count >= MAX_REOPENS:
+        return _("该工单已重办 %(n)d 次,请由主办单位审定办结。") % {"n": order.reopen_count}
+    return None
+
+
+def _not_supervised_yet(order: Order) -> str | None:
+    return _("该工单已在督办中。") if order.is_supervised else None
+
+
+def _not_emergency(order: Order) -> str | None:
+    return _("紧急求助须联动处置,不能直接答复办结。") if order.request_type.is_emergency else None
+
+
+@dataclass(frozen=True)
+class Rule:
+    states: frozenset[str]
+    who: Callable[[User, Order], bool]
+    # A business condition beyond the state: returns why the action cannot be taken, or None.
+    when: Callable[[Order], str | None] | None = None
+
+
+RECEIVED = frozenset({Status.RECEIVED})
+RULES: dict[str, Rule] = {
+    Action.ACCEPT: Rule(RECEIVED, _centre_not_reviewed_type),
+    Action.NOT_ACCEPT: Rule(RECEIVED, _centre),
+    Action.ANSWER: Rule(RECEIVED, _centre_not_reviewed_type, _not_emergency),
+    Action.MERGE: Rule(RECEIVED, _centre),
+    Action.SUBMIT_REVIEW: Rule(RECEIVED, _centre),
+    Action.REVIEW_APPROVE: Rule(frozenset({Status.PENDING_REVIEW}), _reviewer),
+    Action.REVIEW_SEND_BACK: Rule(frozenset({Status.PENDING_REVIEW}), _reviewer),
+    Action.DISPATCH: Rule(frozenset({Status.PENDING_DISPATCH}), _dispatcher),
+    Action.SIGN: Rule(frozenset({Status.DISPATCHED}), _lead_unit_staff),
+    Action.RETURN: Rule(frozenset({Status.DISPATCHED, Status.IN_PROGRESS}), _lead_unit_staff),
+    Action.RETURN_UPHELD: Rule(frozenset({Status.RETURN_REVIEW}), _return_decider),
+    Action.RETURN_REFUSED: Rule(frozenset({Status.RETURN_REVIEW}), _return_decider),
+    Action.REDISPATCH: Rule(frozenset({Status.DISPATCHED, Status.IN_PROGRESS}), _redispatcher),
+    Action.EXTENSION_REQUEST: Rule(frozenset({Status.IN_PROGRESS}), _lead_unit_staff, _extension_can_be_requested),
+    Action.EXTENSION_APPROVED: Rule(UNIT_STATES, _reviewer, _extension_requested),
+    Action.EXTENSION_DENIED: Rule(UNIT_STATES, _reviewer, _extension_requested),
+    Action.REPLY: Rule(frozenset({Status.IN_PROGRESS}), _lead_unit_staff),
+    Action.REPLY_APPROVED: Rule(frozenset({Status.REPLY_APPROVAL}), _lead_unit_manager),
+    Action.REPLY_REJECTED: Rule(frozenset({Status.REPLY_APPROVAL}), _lead_unit_manager),
+    Action.REPLY_ACCEPTED: Rule(frozenset({Status.REPLY_CHECK}), _centre),
+    Action.REPLY_SENT_BACK: Rule(frozenset({Status.REPLY_CHECK}), _centre),
+    Action.CALLBACK: Rule(frozenset({Status.CALLBACK}), _centre),
+    Action.REOPEN: Rule(frozenset({Status.UNSATISFIED}), _reviewer, _can_reopen),
+    Action.CLOSE: Rule(frozenset({Status.CALLBACK, Status.UNSATISFIED}), lambda u, o: _close_allowed(u, o)),
+    Action.URGE: Rule(UNIT_STATES, _centre),
+    Action.SUPERVISE: Rule(UNIT_STATES, _supervisor_of_service, _not_supervised_yet),
+}
+
+
+def _close_allowed(user: User, order: Order) -> bool:
+    """From the callback queue the operator lead closes by rule (e.g. unreachable caller); an
+    unsatisfied order is closed only by the host unit's decision."""
+    if order.status == Status.UNSATISFIED:
+        return user.has_role(Role.REVIEWER)
+    return user.has_role(Role.OPERATOR_LEAD)
+
+
+def role_allows(user: User, order: Order, action: str) -> bool:
+    rule = RULES[action]
+    return user.is_authenticated and user.is_active and rule.who(user, order)
+
+
+def state_allows(order: Order, action: str) -> bool:
+    return order.status in RULES[action].states
+
+
+def condition_blocks(order: Order, action: str) -> str | None:
+    when = RULES[action].when
+    return when(order) if when else None
+
+
+def authorize(user: User, order: Order, action: str) -> None:
+    """Raise the domain error that says why `user` may not take `action` on `order` now."""
+    if not can_see(user, order):
+        raise OrderNotFound(_("工单不存在或无权查看。"))
+    if not role_allows(user, order, action):
+        raise NotAllowed(_("您无权对该工单执行“%(action)s”。") % {"action": Action(action).label})
+    if not state_allows(order, action):
+        raise WrongState(
+            _("工单当前状态为“%(status)s”,不能执行“%(action)s”。")
+            % {"status": Status(order.status).label, "action": Action(action).label}
+        )
+    reason = condition_blocks(order, action)
+    if reason:
+        raise WrongState(reason)
+
+
+def available_actions(user: User, order: Order) -> frozenset[str]:
+    """The actions `user` may take on `order` now (for showing buttons; services re-check)."""
+    return frozenset(
+        action
+        for action in RULES
+        if state_allows(order, action) and role_allows(user, order, action) and not condition_blocks(order, action)
+    )

@@ -1,0 +1,93 @@
+"""Reading orders. Every function takes the user and returns only what that user may see."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from hotline.accounts.models import User
+from hotline.orders.errors import OrderNotFound
+from hotline.orders.models import FINAL_STATES, UNIT_STATES, Order, OrderEvent, Status
+from hotline.orders.permissions import available_actions, orders_visible_to
+from hotline.privacy.personal import phone_digest
+
+LIST_RELATED = ("request_type", "category", "lead_unit", "place")
+
+
+@dataclass(frozen=True)
+class OrderAccess:
+    order: Order
+    actions: frozenset[str]
+
+
+def order_get_for_user(*, user: User, number: str) -> OrderAccess:
+    """The order with this number if `user` may see it, with what they may do to it now.
+    Raises OrderNotFound for a missing order and for one the user may not see alike."""
+    order = (
+        orders_visible_to(user, Order.objects.select_related(*LIST_RELATED, "handler", "tracker", "merged_into"))
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound("工单不存在或无权查看。")
+    return OrderAccess(order=order, actions=available_actions(user, order))
+
+
+def order_history(*, order: Order) -> QuerySet[OrderEvent]:
+    return order.events.select_related("actor", "actor_unit").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    status: str = ""
+    request_type: str = ""
+    unit: str = ""
+    q: str = ""
+    overdue: bool = False
+    due_soon: bool = False
+    open_only: bool = False
+
+
+def order_list(*, user: User, filters: OrderFilter | None = None, now: datetime | None = None) -> QuerySet[Order]:
+    """Orders `user` may see, filtered, newest first."""
+    filters = filters or OrderFilter()
+    now = now or timezone.now()
+    qs = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.open_only:
+        qs = qs.exclude(status__in=FINAL_STATES)
+    if filters.request_type:
+        qs = qs.filter(request_type_id=filters.request_type)
+    if filters.unit:
+        qs = qs.filter(lead_unit__code=filters.unit)
+    if filters.q:
+        term = filters.q.strip()
+        qs = qs.filter(Q(number__iexact=term) | Q(title__icontains=term) | Q(address__icontains=term))
+    if filters.overdue:
+        qs = qs.filter(status__in=UNIT_STATES, due_at__lte=now)
+    if filters.due_soon:
+        from django.conf import settings
+
+        qs = qs.filter(
+            status__in=UNIT_STATES, due_at__gt=now, due_at__lte=now + timedelta(hours=settings.HOTLINE_DUE_SOON_HOURS)
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def orders_from_phone(*, user: User, phone: str, limit: int = 20) -> list[Order]:
+    """Earlier orders from one number (来电弹屏), found through the keyed digest."""
+    digest = phone_digest(phone)
+    if not digest:
+        return []
+    qs = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED)).filter(caller_phone_digest=digest)
+    return list(qs.order_by("-created_at")[:limit])
+
+
+def status_counts(*, user: User) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = orders_visible_to(user).values("status").annotate(n=Count("id"))
+    counts = {row["status"]: row["n"] for row in rows}
+    return {value: counts.get(value, 0) for value in Status.values}

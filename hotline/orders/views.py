@@ -1,0 +1,142 @@
+"""Staff pages for orders: list, detail with history, recording, and one POST per action."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hotline.accounts.roles import CENTRE_ROLES, Role
+from hotline.orders import services
+from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
+from hotline.orders.forms import ACTION_FORMS, OrderCreateForm, RevealForm
+from hotline.orders.models import Channel, Status
+from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
+
+
+def _access_or_404(request: HttpRequest, number: str):  # type: ignore[no-untyped-def]
+    try:
+        return order_get_for_user(user=request.user, number=number)
+    except OrderNotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def order_list_view(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    filters = OrderFilter(
+        status=params.get("status", "") if params.get("status", "") in Status.values else "",
+        request_type=params.get("type", ""),
+        unit=params.get("unit", ""),
+        q=params.get("q", "")[:60],
+        overdue=params.get("overdue") == "1",
+        due_soon=params.get("due_soon") == "1",
+        open_only=params.get("open") == "1",
+    )
+    page = Paginator(order_list(user=request.user, filters=filters), 50).get_page(params.get("page"))
+    return render(
+        request,
+        "orders/order_list.html",
+        {"page": page, "filters": filters, "statuses": Status.choices, "query": params.urlencode()},
+    )
+
+
+def _detail_context(request: HttpRequest, access, forms=None) -> dict:  # type: ignore[no-untyped-def]
+    order = access.order
+    bound = forms or {}
+    action_forms = [
+        bound.get(action) or ACTION_FORMS[action](order=order, user=request.user)
+        for action in ACTION_FORMS
+        if action in access.actions
+    ]
+    return {
+        "order": order,
+        "history": order_history(order=order),
+        "assignments": order.assignments.select_related("unit").order_by("-is_active", "role", "assigned_at"),
+        "replies": order.replies.select_related("unit", "author").order_by("created_at"),
+        "action_forms": action_forms,
+        "reveal_form": RevealForm(),
+        "may_reveal": request.user.has_role(*CENTRE_ROLES, Role.REVIEWER, Role.HANDLER, Role.MANAGER),
+    }
+
+
+@login_required
+def order_detail_view(request: HttpRequest, number: str) -> HttpResponse:
+    access = _access_or_404(request, number)
+    return render(request, "orders/order_detail.html", _detail_context(request, access))
+
+
+@login_required
+@require_POST
+def order_action_view(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    access = _access_or_404(request, number)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404(_("未知操作。"))
+    form = form_class(request.POST, order=access.order, user=request.user)
+    status = 400
+    if form.is_valid():
+        try:
+            form.perform()
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            status = 409 if isinstance(exc, OrderChanged) else 400
+        else:
+            messages.success(request, _("已完成:%(action)s。") % {"action": form.label})
+            return redirect("orders:detail", number=number)
+    # Show the page again with what was typed and why it was refused; nothing was changed.
+    access = order_get_for_user(user=request.user, number=number)
+    messages.error(request, _("操作未完成:%(action)s。") % {"action": form.label})
+    return render(request, "orders/order_detail.html", _detail_context(request, access, {action: form}), status=status)
+
+
+@login_required
+@require_POST
+def order_reveal_view(request: HttpRequest, number: str) -> HttpResponse:
+    access = _access_or_404(request, number)
+    form = RevealForm(request.POST)
+    context = _detail_context(request, access)
+    if form.is_valid():
+        try:
+            name, phone = services.order_reveal_caller(order=access.order, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return render(request, "orders/order_detail.html", context, status=403)
+        context["revealed"] = {"name": name, "phone": phone}
+    else:
+        context["reveal_form"] = form
+    return render(request, "orders/order_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_create_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(*CENTRE_ROLES):
+        raise Http404(_("无权登记工单。"))
+    form = OrderCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.order_create(
+                actor=request.user,
+                channel=Channel.PHONE,
+                request_type=data["request_type"],
+                category=data["category"],
+                caller_phone=data["caller_phone"],
+                caller_name=data["caller_name"],
+                place=data["place"],
+                address=data["address"],
+                content=data["content"],
+                is_confidential=data["is_confidential"],
+                emergency_situation=data["emergency_situation"],
+                rescue_lines=data["rescue_lines"],
+                major_incident=data["major_incident"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记工单 %(number)s。") % {"number": order.number})
+            return redirect("orders:detail", number=order.number)
+    return render(request, "orders/order_create.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,112 @@
+"""The base class for tests: the demo catalogue and one named persona per role (STYLE §8).
+Data is built through the real service functions."""
+
+from datetime import datetime
+
+from django.test import TestCase
+
+from hotline.accounts.models import User
+from hotline.accounts.roles import Role
+from hotline.accounts.services import account_create
+from hotline.catalogue.models import Category, RequestType
+from hotline.catalogue.services import catalogue_load
+from hotline.orders import services
+from hotline.orders.models import Channel, Order
+from hotline.units.models import Unit
+
+PASSWORD = "test-password-123"
+
+
+class Personas:
+    """Personas: an operator, an operator lead, a host reviewer, a supervisor, an auditor, a
+    system administrator, a handler/manager/leader of unit A (city management, `urban`) and a
+    handler/manager of unit B (market supervision, `market`)."""
+
+    operator: User
+    lead: User
+    reviewer: User
+    supervisor: User
+    auditor: User
+    sysadmin: User
+    handler_a: User
+    manager_a: User
+    leader_a: User
+    handler_b: User
+    manager_b: User
+    unit_a: Unit
+    unit_b: Unit
+
+    @classmethod
+    def create_personas(cls) -> None:
+        catalogue_load()
+        units = {unit.code: unit for unit in Unit.objects.all()}
+        cls.unit_a, cls.unit_b = units["urban"], units["market"]
+
+        def person(username: str, roles: list[str], unit: str, phone: str = "") -> User:
+            return account_create(username=username, roles=roles, unit=units[unit], password=PASSWORD, phone=phone)
+
+        cls.operator = person("operator", [Role.OPERATOR], "callcenter")
+        cls.lead = person("lead", [Role.OPERATOR_LEAD], "callcenter")
+        cls.reviewer = person("reviewer", [Role.REVIEWER], "infocenter", phone="13900000001")
+        cls.supervisor = person("supervisor", [Role.SUPERVISOR], "office")
+        cls.auditor = person("auditor", [Role.AUDITOR], "office")
+        cls.sysadmin = person("sysadmin", [Role.SYSADMIN], "infocenter")
+        cls.handler_a = person("urban.handler", [Role.HANDLER], "urban")
+        cls.manager_a = person("urban.manager", [Role.MANAGER], "urban", phone="13900000002")
+        cls.leader_a = person("urban.leader", [Role.LEADER], "urban")
+        cls.handler_b = person("market.handler", [Role.HANDLER], "market")
+        cls.manager_b = person("market.manager", [Role.MANAGER], "market")
+
+    # --- building orders through the real services ---
+
+
+    def create_order(self, *, request_type: str = "help", category: str | None = "urban.02", **kwargs) -> Order:  # type: ignore[no-untyped-def]
+        defaults = {
+            "caller_name": "张三",
+            "caller_phone": "13812345678",
+            "content": "小区门口有违法建设,影响通行。",
+        }
+        defaults.update(kwargs)
+        return services.order_create(
+            actor=self.operator,
+            channel=Channel.PHONE,
+            request_type=RequestType.objects.get(pk=request_type),
+            category=Category.objects.get(code=category) if category else None,
+            **defaults,
+        )
+
+    def dispatched_order(self, *, request_type: str = "help", unit: Unit | None = None, **kwargs) -> Order:  # type: ignore[no-untyped-def]
+        order = self.create_order(request_type=request_type, **kwargs)
+        unit = unit or self.unit_a
+        if order.request_type.needs_review:
+            order = services.order_submit_for_review(order=order, actor=self.operator, opinion="建议转城管执法局核查")
+            return services.order_review_approve(order=order, actor=self.reviewer, lead_unit=unit)
+        order = services.order_accept(order=order, actor=self.operator)
+        return services.order_dispatch(order=order, actor=self.operator, lead_unit=unit)
+
+    def in_progress_order(self, **kwargs) -> Order:  # type: ignore[no-untyped-def]
+        order = self.dispatched_order(**kwargs)
+        handler = self.handler_a if order.lead_unit_id == self.unit_a.pk else self.handler_b
+        return services.order_sign(order=order, actor=handler)
+
+    def reply_checked_order(self, **kwargs) -> Order:  # type: ignore[no-untyped-def]
+        order = self.in_progress_order(**kwargs)
+        order = services.order_reply(order=order, actor=self.handler_a, text="已现场核查并拆除违法建设。")
+        order = services.order_decide_reply(order=order, actor=self.manager_a, approve=True)
+        return services.order_check_reply(order=order, actor=self.operator, accept=True)
+
+    def reload(self, order: Order) -> Order:
+        return Order.objects.get(pk=order.pk)
+
+
+class BaseTestCase(Personas, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.create_personas()
+
+
+def aware(text: str) -> datetime:
+    """'2025-09-30 10:00' in Asia/Shanghai."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.strptime(text, "%Y-%m-%d %H:%M"))

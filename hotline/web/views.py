@@ -1,0 +1,43 @@
+"""The staff home page, sign-in and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from hotline.accounts.roles import Role
+from hotline.calendar.services import calendar_warning
+from hotline.orders.models import Status
+from hotline.orders.selectors import OrderFilter, order_list, status_counts
+
+
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict = {"admin_only": user.is_admin_only}
+    if not user.is_admin_only:
+        counts = status_counts(user=user)
+        context.update(
+            counts=[(value, label, counts[value]) for value, label in Status.choices if counts[value]],
+            overdue=order_list(user=user, filters=OrderFilter(overdue=True)).count(),
+            due_soon=order_list(user=user, filters=OrderFilter(due_soon=True)).count(),
+            recent=order_list(user=user, filters=OrderFilter(open_only=True))[:15],
+        )
+    if user.has_role(Role.SYSADMIN, Role.REVIEWER, Role.SUPERVISOR) or user.is_superuser:
+        context["calendar_warning"] = calendar_warning()
+    return render(request, "web/home.html", context)
+
+
+@never_cache
+@require_GET
+def healthz_view(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness for load balancers: the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure makes the instance unready
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
