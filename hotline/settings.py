@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "hotline.privacy",
     "hotline.audit",
     "hotline.notifications",
+    "hotline.knowledge",
     "hotline.orders",
     "hotline.api",
     "hotline.portal",

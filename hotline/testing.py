@@ -2,6 +2,7 @@
 Data is built through the real service functions."""
 
 from datetime import datetime
+from typing import Any
 
 from django.test import TestCase
 
@@ -61,7 +62,7 @@ class Personas:
 
 
     def create_order(self, *, request_type: str = "help", category: str | None = "urban.02", **kwargs) -> Order:  # type: ignore[no-untyped-def]
-        defaults = {
+        defaults: dict[str, Any] = {
             "caller_name": "张三",
             "caller_phone": "13812345678",
             "content": "小区门口有违法建设,影响通行。",

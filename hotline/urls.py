@@ -8,6 +8,7 @@ admin.site.index_title = "系统配置"
 urlpatterns = [
     path("", include("hotline.web.urls")),
     path("orders/", include("hotline.orders.urls")),
+    path("knowledge/", include("hotline.knowledge.urls")),
     path("portal/", include("hotline.portal.urls")),
     path("open311/v2/", include("hotline.open311.urls")),
     path("api/v1/", include("hotline.api.urls")),

@@ -120,6 +120,11 @@ def _lookup(model, value, label):  # type: ignore[no-untyped-def]
     return found
 
 
+@api.get("/", auth=None, summary="What this API is and where its OpenAPI document is")
+def index(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return {"name": "12345 hotline API", "version": "1", "openapi": request.build_absolute_uri("openapi.json")}
+
+
 @api.get("/orders", response=list[OrderOut], summary="List the orders the caller may see")
 def list_orders(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0):  # type: ignore[no-untyped-def]
     limit = max(1, min(limit, 200))

@@ -69,7 +69,7 @@ class Category(models.Model):
 
     @property
     def path_name(self) -> str:
-        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+        return f"{self.parent.name} / {self.name}" if self.parent is not None else self.name
 
 
 class ExclusionReason(models.Model):

@@ -120,9 +120,9 @@ class DemoOrders:
         if unit is None:
             return None
         if unit.kind == "territorial":
-            pool = [c for c in self.categories if c.parent.code == "local"]
+            pool = [c for c in self.categories if c.parent is not None and c.parent.code == "local"]
         else:
-            pool = [c for c in self.categories if c.parent.code == unit.code]
+            pool = [c for c in self.categories if c.parent is not None and c.parent.code == unit.code]
         if not pool:
             return None
         scored = sorted(pool, key=lambda c: -sum(ch in text for ch in c.name))

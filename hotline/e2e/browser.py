@@ -5,6 +5,7 @@ HOTLINE_REQUIRE_BROWSER is set (as in CI), where that is a failure."""
 import os
 import shutil
 import unittest
+from typing import Any
 from pathlib import Path
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
@@ -28,6 +29,9 @@ def browser_available() -> bool:
 
 
 class BrowserTestCase(Personas, StaticLiveServerTestCase):
+    _playwright: Any
+    browser: Any
+
     """A live server and one headless Chromium page per test, with the personas of
     `hotline.testing` made anew for each test (the database is emptied after each)."""
 

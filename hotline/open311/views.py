@@ -33,7 +33,7 @@ def services_view(request: HttpRequest, fmt: str) -> HttpResponse:
             "metadata": False,
             "type": "realtime",
             "keywords": "",
-            "group": category.parent.name if category.parent_id else "",
+            "group": category.parent.name if category.parent is not None else "",
         }
         for category in Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
     ]

@@ -3,4 +3,9 @@ from django.urls import path
 from hotline.portal import views
 
 app_name = "portal"
-urlpatterns = [path("", views.portal_home_view, name="home")]
+urlpatterns = [
+    path("", views.portal_home_view, name="home"),
+    path("submit/", views.portal_submit_view, name="submit"),
+    path("track/", views.portal_lookup_view, name="lookup"),
+    path("display/", views.portal_display_view, name="display"),
+]

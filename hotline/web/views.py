@@ -11,10 +11,11 @@ from hotline.accounts.roles import Role
 from hotline.calendar.services import calendar_warning
 from hotline.orders.models import Status
 from hotline.orders.selectors import OrderFilter, order_list, status_counts
+from hotline.web.http import AuthenticatedRequest
 
 
 @login_required
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     context: dict = {"admin_only": user.is_admin_only}
     if not user.is_admin_only:
