@@ -26,6 +26,7 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check hotline bench
 	$(BIN)/ruff format --check hotline bench
+	$(BIN)/mypy hotline
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_deadline.py

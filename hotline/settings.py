@@ -84,7 +84,9 @@ TEMPLATES = [
 # SQLite (WAL) is the embedded default; PostgreSQL is chosen by DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"].setdefault("OPTIONS", {})
 else:
@@ -123,7 +125,10 @@ if env_bool("HOTLINE_TESTING", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -163,8 +168,12 @@ HOTLINE_DATA_KEY_PATH = env_str("HOTLINE_DATA_KEY_PATH", str(VAR_DIR / "data.key
 HOTLINE_ORDER_PREFIX = env_str("HOTLINE_ORDER_PREFIX", "YL")
 HOTLINE_NAME = env_str("HOTLINE_NAME", "杨凌12345市民热线")
 HOTLINE_DUE_SOON_HOURS = env_int("HOTLINE_DUE_SOON_HOURS", 24)
-HOTLINE_SMS_GATEWAY = env_str("HOTLINE_SMS_GATEWAY", "hotline.notifications.gateways.ConsoleGateway")
-HOTLINE_MAIL_GATEWAY = env_str("HOTLINE_MAIL_GATEWAY", "hotline.notifications.gateways.ConsoleGateway")
+HOTLINE_SMS_GATEWAY = env_str(
+    "HOTLINE_SMS_GATEWAY", "hotline.notifications.gateways.ConsoleGateway"
+)
+HOTLINE_MAIL_GATEWAY = env_str(
+    "HOTLINE_MAIL_GATEWAY", "hotline.notifications.gateways.ConsoleGateway"
+)
 
 LOGGING = {
     "version": 1,

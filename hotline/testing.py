@@ -44,7 +44,9 @@ class Personas:
         cls.unit_a, cls.unit_b = units["urban"], units["market"]
 
         def person(username: str, roles: list[str], unit: str, phone: str = "") -> User:
-            return account_create(username=username, roles=roles, unit=units[unit], password=PASSWORD, phone=phone)
+            return account_create(
+                username=username, roles=roles, unit=units[unit], password=PASSWORD, phone=phone
+            )
 
         cls.operator = person("operator", [Role.OPERATOR], "callcenter")
         cls.lead = person("lead", [Role.OPERATOR_LEAD], "callcenter")
@@ -60,8 +62,9 @@ class Personas:
 
     # --- building orders through the real services ---
 
-
-    def create_order(self, *, request_type: str = "help", category: str | None = "urban.02", **kwargs) -> Order:  # type: ignore[no-untyped-def]
+    def create_order(
+        self, *, request_type: str = "help", category: str | None = "urban.02", **kwargs
+    ) -> Order:  # type: ignore[no-untyped-def]
         defaults: dict[str, Any] = {
             "caller_name": "张三",
             "caller_phone": "13812345678",
@@ -76,11 +79,15 @@ class Personas:
             **defaults,
         )
 
-    def dispatched_order(self, *, request_type: str = "help", unit: Unit | None = None, **kwargs) -> Order:  # type: ignore[no-untyped-def]
+    def dispatched_order(
+        self, *, request_type: str = "help", unit: Unit | None = None, **kwargs
+    ) -> Order:  # type: ignore[no-untyped-def]
         order = self.create_order(request_type=request_type, **kwargs)
         unit = unit or self.unit_a
         if order.request_type.needs_review:
-            order = services.order_submit_for_review(order=order, actor=self.operator, opinion="建议转城管执法局核查")
+            order = services.order_submit_for_review(
+                order=order, actor=self.operator, opinion="建议转城管执法局核查"
+            )
             return services.order_review_approve(order=order, actor=self.reviewer, lead_unit=unit)
         order = services.order_accept(order=order, actor=self.operator)
         return services.order_dispatch(order=order, actor=self.operator, lead_unit=unit)
@@ -92,7 +99,9 @@ class Personas:
 
     def reply_checked_order(self, **kwargs) -> Order:  # type: ignore[no-untyped-def]
         order = self.in_progress_order(**kwargs)
-        order = services.order_reply(order=order, actor=self.handler_a, text="已现场核查并拆除违法建设。")
+        order = services.order_reply(
+            order=order, actor=self.handler_a, text="已现场核查并拆除违法建设。"
+        )
         order = services.order_decide_reply(order=order, actor=self.manager_a, approve=True)
         return services.order_check_reply(order=order, actor=self.operator, accept=True)
 

@@ -19,7 +19,17 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = "__all__"
+        fields = [
+            "username",
+            "display_name",
+            "unit",
+            "roles",
+            "phone",
+            "email",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ]
 
 
 @admin.register(User)
@@ -31,7 +41,10 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("身份"), {"fields": ("display_name", "unit", "roles", "phone", "email")}),
-        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")}),
+        (
+            _("状态"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")},
+        ),
     )
     readonly_fields = ["last_login", "date_joined"]
 

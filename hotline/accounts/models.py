@@ -24,7 +24,12 @@ def validate_roles(value: object) -> None:
 class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=40, blank=True)
     unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        "units.Unit",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     roles = models.JSONField(_("角色"), default=list, blank=True, validators=[validate_roles])
     phone = models.CharField(_("工作电话"), max_length=40, blank=True)
@@ -66,7 +71,9 @@ class ApiToken(models.Model):
     Only a SHA-256 digest of the token is stored; the token itself is shown once at creation.
     """
 
-    user = models.ForeignKey(User, verbose_name=_("账户"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("账户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("用途"), max_length=60)
     prefix = models.CharField(_("前缀"), max_length=12, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
@@ -88,5 +95,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
         token = "hl_" + secrets.token_urlsafe(32)
-        row = cls.objects.create(user=user, name=name, prefix=token[:10], digest=cls.digest_of(token))
+        row = cls.objects.create(
+            user=user, name=name, prefix=token[:10], digest=cls.digest_of(token)
+        )
         return row, token

@@ -7,16 +7,18 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.responses import Status
 from ninja.security import django_auth
 
+from hotline.accounts.roles import Role
 from hotline.api.auth import TokenAuth
 from hotline.catalogue.models import Category, EmergencySituation, MajorIncidentKind
-from hotline.accounts.roles import Role
 from hotline.orders import services
 from hotline.orders.errors import DomainError, OrderNotFound
 from hotline.orders.models import Channel, Order
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
 from hotline.units.models import Place
+from hotline.web.http import AuthenticatedRequest
 
 api = NinjaAPI(
     title="12345 Hotline API",
@@ -26,22 +28,36 @@ api = NinjaAPI(
     docs_url=None,
 )
 
-_STATUS = {"not_found": 404, "not_allowed": 403, "order_changed": 409, "wrong_state": 409, "invalid_input": 400}
+_STATUS = {
+    "not_found": 404,
+    "not_allowed": 403,
+    "order_changed": 409,
+    "wrong_state": 409,
+    "invalid_input": 400,
+}
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError):  # type: ignore[no-untyped-def]
-    return api.create_response(request, {"code": exc.code, "message": exc.message}, status=_STATUS.get(exc.code, 400))
+    return api.create_response(
+        request, {"code": exc.code, "message": exc.message}, status=_STATUS.get(exc.code, 400)
+    )
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):  # type: ignore[no-untyped-def]
-    return api.create_response(request, {"code": "invalid_input", "message": "请求格式不正确", "detail": exc.errors}, status=422)
+    return api.create_response(
+        request,
+        {"code": "invalid_input", "message": "请求格式不正确", "detail": exc.errors},
+        status=422,
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError):  # type: ignore[no-untyped-def]
-    return api.create_response(request, {"code": "unauthorized", "message": "需要有效的接口令牌"}, status=401)
+    return api.create_response(
+        request, {"code": "unauthorized", "message": "需要有效的接口令牌"}, status=401
+    )
 
 
 class ErrorOut(Schema):
@@ -70,11 +86,11 @@ class OrderOut(Schema):
             channel=order.channel,
             status=order.status,
             request_type=order.request_type_id,
-            category=order.category.code if order.category_id else None,
+            category=order.category.code if order.category is not None else None,
             title=order.title,
             caller_name=order.caller_name_mask,
             caller_phone=order.caller_phone_mask,
-            lead_unit=order.lead_unit.code if order.lead_unit_id else None,
+            lead_unit=order.lead_unit.code if order.lead_unit is not None else None,
             created_at=order.created_at,
             due_at=order.due_at,
             is_confidential=order.is_confidential,
@@ -122,30 +138,48 @@ def _lookup(model, value, label):  # type: ignore[no-untyped-def]
 
 @api.get("/", auth=None, summary="What this API is and where its OpenAPI document is")
 def index(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return {"name": "12345 hotline API", "version": "1", "openapi": request.build_absolute_uri("openapi.json")}
+    return {
+        "name": "12345 hotline API",
+        "version": "1",
+        "openapi": request.build_absolute_uri("openapi.json"),
+    }
 
 
 @api.get("/orders", response=list[OrderOut], summary="List the orders the caller may see")
-def list_orders(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0):  # type: ignore[no-untyped-def]
+def list_orders(request: AuthenticatedRequest, status: str = "", limit: int = 50, offset: int = 0):  # type: ignore[no-untyped-def]
     limit = max(1, min(limit, 200))
-    rows = order_list(user=request.user, filters=OrderFilter(status=status))[offset : offset + limit]
+    rows = order_list(user=request.user, filters=OrderFilter(status=status))[
+        offset : offset + limit
+    ]
     return [OrderOut.from_order(order) for order in rows]
 
 
-@api.get("/orders/{number}", response={200: OrderDetailOut, 404: ErrorOut}, summary="One order with its history")
-def get_order(request: HttpRequest, number: str):  # type: ignore[no-untyped-def]
+@api.get(
+    "/orders/{number}",
+    response={200: OrderDetailOut, 404: ErrorOut},
+    summary="One order with its history",
+)
+def get_order(request: AuthenticatedRequest, number: str):  # type: ignore[no-untyped-def]
     order = order_get_for_user(user=request.user, number=number).order
     base = OrderOut.from_order(order).dict()
     events = [
-        EventOut(at=e.at, action=e.action, from_status=e.from_status, to_status=e.to_status,
-                 actor_unit=e.actor_unit.code if e.actor_unit_id else None, reason=e.reason)
+        EventOut(
+            at=e.at,
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            actor_unit=e.actor_unit.code if e.actor_unit is not None else None,
+            reason=e.reason,
+        )
         for e in order_history(order=order)
     ]
     return OrderDetailOut(**base, content=order.content, address=order.address, events=events)
 
 
-@api.post("/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut}, summary="Record a request")
-def create_order(request: HttpRequest, payload: OrderIn):  # type: ignore[no-untyped-def]
+@api.post(
+    "/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut}, summary="Record a request"
+)
+def create_order(request: AuthenticatedRequest, payload: OrderIn):  # type: ignore[no-untyped-def]
     user = request.user
     channel = Channel.LINKAGE_110 if user.has_role(Role.LINKAGE) else Channel.INTEGRATED
     order = services.order_create(
@@ -163,7 +197,7 @@ def create_order(request: HttpRequest, payload: OrderIn):  # type: ignore[no-unt
         rescue_lines=payload.rescue_lines,
         major_incident=_lookup(MajorIncidentKind, payload.major_incident, "重大事件类别"),
     )
-    return 201, OrderOut.from_order(order)
+    return Status(201, OrderOut.from_order(order))
 
 
 __all__ = ["api", "OrderNotFound"]

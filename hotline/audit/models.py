@@ -35,7 +35,11 @@ class AuditEntry(AppendOnlyModel):
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     action = models.CharField(_("操作"), max_length=40, choices=Action.choices)
     target = models.CharField(_("对象"), max_length=120, blank=True)

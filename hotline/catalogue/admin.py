@@ -12,12 +12,28 @@ from hotline.catalogue.models import (
 
 @admin.register(RequestType)
 class RequestTypeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "limit_working_days", "needs_review", "extension_working_days", "extension_max_times", "article"]
+    list_display = [
+        "code",
+        "name",
+        "limit_working_days",
+        "needs_review",
+        "extension_working_days",
+        "extension_max_times",
+        "article",
+    ]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "parent", "lead_unit", "territorial", "limit_working_days", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "parent",
+        "lead_unit",
+        "territorial",
+        "limit_working_days",
+        "is_active",
+    ]
     list_filter = ["territorial", "is_active", "parent"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["lead_unit", "parent"]

@@ -7,9 +7,11 @@ the files do not carry.
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import ForeignKey, Model
 
 from hotline.catalogue.models import (
     Category,
@@ -42,6 +44,43 @@ def _place_kind(name: str) -> str:
     return Place.Kind.VILLAGE if name.endswith("村") else Place.Kind.COMMUNITY
 
 
+def _differs(obj: Model, name: str, value: Any) -> bool:
+    field = obj._meta.get_field(name)
+    if isinstance(field, ForeignKey):  # compare keys, without fetching the related row
+        return getattr(obj, field.attname) != (value.pk if value is not None else None)
+    return getattr(obj, name) != value
+
+
+def _upsert(model: type[Model], key: str, rows: list[dict[str, Any]]) -> dict[Any, Any]:
+    """Create the rows whose `key` is missing and update the others, in a few queries."""
+    existing = {
+        getattr(obj, key): obj
+        for obj in model._default_manager.filter(**{f"{key}__in": [r[key] for r in rows]})
+    }
+    to_create, to_update, fields = [], [], set()
+    for row in rows:
+        obj = existing.get(row[key])
+        if obj is None:
+            to_create.append(model(**row))
+            continue
+        changed = [name for name, value in row.items() if _differs(obj, name, value)]
+        for name in changed:
+            setattr(obj, name, row[name])
+        if changed:
+            to_update.append(obj)
+            fields.update(changed)
+    created = model._default_manager.bulk_create(to_create)
+    if to_update:
+        model._default_manager.bulk_update(to_update, sorted(fields))
+    result = {getattr(obj, key): obj for obj in [*existing.values(), *created]}
+    if any(obj.pk is None for obj in created):  # backends that do not return primary keys
+        result = {
+            getattr(obj, key): obj
+            for obj in model._default_manager.filter(**{f"{key}__in": list(result)})
+        }
+    return result
+
+
 @transaction.atomic
 def catalogue_load(*, data_dir: Path = DATA_DIR) -> CatalogueCounts:
     """Create or update units, places and every rule table from `data_dir`."""
@@ -51,89 +90,137 @@ def catalogue_load(*, data_dir: Path = DATA_DIR) -> CatalogueCounts:
     scripts_path = data_dir / "scripts.yaml"
     scripts = _read(scripts_path).get("exclusion_scripts", {}) if scripts_path.exists() else {}
 
-    for order, row in enumerate(units_data):
-        Unit.objects.update_or_create(
-            code=row["code"],
-            defaults={
+    units = _upsert(
+        Unit,
+        "code",
+        [
+            {
+                "code": row["code"],
                 "name": row["name"],
                 "kind": row["kind"],
                 "duties": list(row.get("duties") or []),
                 "sort_order": order,
-            },
-        )
-    by_code = {unit.code: unit for unit in Unit.objects.all()}
-    places = 0
-    for row in units_data:
-        unit = by_code[row["code"]]
-        if row.get("parent"):
-            Unit.objects.filter(pk=unit.pk).update(parent=by_code[row["parent"]])
-        for name in row.get("places") or []:
-            Place.objects.update_or_create(unit=unit, name=name, defaults={"kind": _place_kind(name)})
-            places += 1
+            }
+            for order, row in enumerate(units_data)
+        ],
+    )
+    parents = [
+        (units[row["code"]], units[row["parent"]]) for row in units_data if row.get("parent")
+    ]
+    for unit, parent in parents:
+        unit.parent = parent
+    Unit.objects.bulk_update([unit for unit, _parent in parents], ["parent"])
+
+    wanted_places = [
+        (units[row["code"]], name) for row in units_data for name in row.get("places") or []
+    ]
+    have_places = {
+        (p.unit_id, p.name): p for p in Place.objects.filter(unit__in=[u for u, _ in wanted_places])
+    }
+    Place.objects.bulk_create(
+        [
+            Place(unit=unit, name=name, kind=_place_kind(name))
+            for unit, name in wanted_places
+            if (unit.pk, name) not in have_places
+        ]
+    )
 
     extension = policy.get("extension") or {}
-    for order, (code, row) in enumerate(policy["request_types"].items()):
-        can_extend = code in (extension.get("applies_to") or [])
-        RequestType.objects.update_or_create(
-            code=code,
-            defaults={
+    applies_to = set(extension.get("applies_to") or [])
+    _upsert(
+        RequestType,
+        "code",
+        [
+            {
+                "code": code,
                 "name": row["name"],
                 "article": row.get("article") or "",
                 "limit_working_days": row["limit_working_days"],
                 "needs_review": bool(row.get("review_by")),
-                "extension_working_days": extension.get("working_days", 0) if can_extend else 0,
-                "extension_max_times": extension.get("max_times", 0) if can_extend else 0,
+                "extension_working_days": extension.get("working_days", 0)
+                if code in applies_to
+                else 0,
+                "extension_max_times": extension.get("max_times", 0) if code in applies_to else 0,
                 "is_emergency": code == "emergency",
                 "sort_order": order,
-            },
-        )
+            }
+            for order, (code, row) in enumerate(policy["request_types"].items())
+        ],
+    )
+    _upsert(
+        ExclusionReason,
+        "code",
+        [
+            {
+                "code": code,
+                "name": name,
+                "article": f"12({order})",
+                "script": scripts.get(code, ""),
+                "sort_order": order,
+            }
+            for order, (code, name) in enumerate(policy["exclusions"].items(), start=1)
+        ],
+    )
+    _upsert(
+        EmergencySituation,
+        "code",
+        [
+            {"code": code, "name": name, "article": f"13({order})", "sort_order": order}
+            for order, (code, name) in enumerate(policy["emergency_situations"].items(), start=1)
+        ],
+    )
+    _upsert(
+        RescueLine,
+        "code",
+        [{"code": str(code), "name": name} for code, name in policy["rescue_lines"].items()],
+    )
+    _upsert(
+        MajorIncidentKind,
+        "code",
+        [
+            {"code": code, "name": name, "sort_order": order}
+            for order, (code, name) in enumerate(policy["major_incidents"].items())
+        ],
+    )
 
-    for order, (code, name) in enumerate(policy["exclusions"].items(), start=1):
-        ExclusionReason.objects.update_or_create(
-            code=code,
-            defaults={"name": name, "article": f"12({order})", "script": scripts.get(code, ""), "sort_order": order},
-        )
-    for order, (code, name) in enumerate(policy["emergency_situations"].items(), start=1):
-        EmergencySituation.objects.update_or_create(
-            code=code, defaults={"name": name, "article": f"13({order})", "sort_order": order}
-        )
-    for code, name in policy["rescue_lines"].items():
-        RescueLine.objects.update_or_create(code=str(code), defaults={"name": name})
-    for order, (code, name) in enumerate(policy["major_incidents"].items()):
-        MajorIncidentKind.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})
-
-    count = 0
-    for order, group in enumerate(categories):
-        parent, _ = Category.objects.update_or_create(
-            code=group["code"],
-            defaults={
+    groups = _upsert(
+        Category,
+        "code",
+        [
+            {
+                "code": group["code"],
                 "name": group["name"],
                 "parent": None,
-                "lead_unit": by_code.get(group.get("lead")),
+                "lead_unit": units.get(group.get("lead")),
                 "territorial": bool(group.get("territorial")),
                 "sort_order": order * 100,
-            },
-        )
-        count += 1
-        for child_order, child in enumerate(group.get("children") or [], start=1):
-            Category.objects.update_or_create(
-                code=child["code"],
-                defaults={
-                    "name": child["name"],
-                    "parent": parent,
-                    "lead_unit": by_code.get(child.get("lead", group.get("lead"))),
-                    "territorial": bool(child.get("territorial", group.get("territorial"))),
-                    "limit_working_days": child.get("limit_working_days"),
-                    "legal_basis": child.get("legal_basis", ""),
-                    "sort_order": order * 100 + child_order,
-                },
-            )
-            count += 1
+            }
+            for order, group in enumerate(categories)
+        ],
+    )
+    leaves = _upsert(
+        Category,
+        "code",
+        [
+            {
+                "code": child["code"],
+                "name": child["name"],
+                "parent": groups[group["code"]],
+                "lead_unit": units.get(child.get("lead", group.get("lead"))),
+                "territorial": bool(child.get("territorial", group.get("territorial"))),
+                "limit_working_days": child.get("limit_working_days"),
+                "legal_basis": child.get("legal_basis", ""),
+                "sort_order": order * 100 + child_order,
+            }
+            for order, group in enumerate(categories)
+            for child_order, child in enumerate(group.get("children") or [], start=1)
+        ],
+    )
 
     return CatalogueCounts(
         units=len(units_data),
-        places=places,
+        places=len(wanted_places),
         request_types=len(policy["request_types"]),
-        categories=count,
+        categories=len(groups) + len(leaves),
         exclusions=len(policy["exclusions"]),
     )

@@ -5,8 +5,8 @@ HOTLINE_REQUIRE_BROWSER is set (as in CI), where that is a failure."""
 import os
 import shutil
 import unittest
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
@@ -19,8 +19,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("HOTLINE_TEST_ARTIFACTS", "test-artifacts"))
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -42,7 +48,9 @@ class BrowserTestCase(Personas, StaticLiveServerTestCase):
     def setUpClass(cls) -> None:
         if not browser_available():
             if os.environ.get("HOTLINE_REQUIRE_BROWSER"):
-                raise RuntimeError(f"Chromium is required for browser tests but {CHROMIUM} is missing")
+                raise RuntimeError(
+                    f"Chromium is required for browser tests but {CHROMIUM} is missing"
+                )
             raise unittest.SkipTest(f"no Chromium at {CHROMIUM}")
         super().setUpClass()
         from playwright.sync_api import sync_playwright
@@ -60,7 +68,9 @@ class BrowserTestCase(Personas, StaticLiveServerTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.create_personas()
-        self.context = self.browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 860})
+        self.context = self.browser.new_context(
+            locale="zh-CN", viewport={"width": 1366, "height": 860}
+        )
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
 

@@ -22,20 +22,37 @@ class Notification(models.Model):
     kind = models.CharField(_("事件"), max_length=40)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     recipient_unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("接收单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        "units.Unit",
+        verbose_name=_("接收单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     # An SMS to the caller of this order: the number is decrypted only when it is sent.
     to_caller = models.BooleanField(_("发给诉求人"), default=False)
     order = models.ForeignKey(
-        "orders.Order", verbose_name=_("工单"), null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        "orders.Order",
+        verbose_name=_("工单"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     subject = models.CharField(_("标题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))
     dedupe_key = models.CharField(max_length=200, unique=True)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
     next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)

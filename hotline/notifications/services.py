@@ -13,7 +13,9 @@ from hotline.units.models import Unit
 Channel = Notification.Channel
 
 
-def _queue(*, dedupe_key: str, channel: str, kind: str, body: str, order=None, **recipient) -> Notification:  # type: ignore[no-untyped-def]
+def _queue(
+    *, dedupe_key: str, channel: str, kind: str, body: str, order=None, **recipient
+) -> Notification:  # type: ignore[no-untyped-def]
     """Write one outbox row (once per dedupe key) and, for SMS and mail, enqueue its delivery
     in the same transaction. In-app messages are delivered by being written."""
     from hotline.notifications.tasks import deliver_notification
@@ -37,23 +39,65 @@ def _queue(*, dedupe_key: str, channel: str, kind: str, body: str, order=None, *
     return note
 
 
-def notify_unit(*, unit: Unit, kind: str, event_key: str, body: str, order=None, sms_roles: Iterable[str] = (Role.MANAGER,)) -> None:  # type: ignore[no-untyped-def]
+def notify_unit(
+    *,
+    unit: Unit,
+    kind: str,
+    event_key: str,
+    body: str,
+    order=None,
+    sms_roles: Iterable[str] = (Role.MANAGER,),
+) -> None:  # type: ignore[no-untyped-def]
     """Tell a unit: an in-app message to its inbox, and an SMS to its staff in `sms_roles`."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("notifications are queued inside the transaction of the change that causes them")
-    _queue(dedupe_key=f"{event_key}:inapp:unit{unit.pk}", channel=Channel.INAPP, kind=kind, body=body, order=order, recipient_unit=unit)
+        raise RuntimeError(
+            "notifications are queued inside the transaction of the change that causes them"
+        )
+    _queue(
+        dedupe_key=f"{event_key}:inapp:unit{unit.pk}",
+        channel=Channel.INAPP,
+        kind=kind,
+        body=body,
+        order=order,
+        recipient_unit=unit,
+    )
     wanted = set(sms_roles)
     if wanted:
         for user in User.objects.filter(unit=unit, is_active=True).exclude(phone=""):
             if wanted & user.role_set:
-                notify_user(user=user, kind=kind, event_key=event_key, body=body, order=order, channel=Channel.SMS)
+                notify_user(
+                    user=user,
+                    kind=kind,
+                    event_key=event_key,
+                    body=body,
+                    order=order,
+                    channel=Channel.SMS,
+                )
 
 
-def notify_user(*, user: User, kind: str, event_key: str, body: str, order=None, channel: str = Channel.INAPP) -> Notification:  # type: ignore[no-untyped-def]
-    return _queue(dedupe_key=f"{event_key}:{channel}:user{user.pk}", channel=channel, kind=kind, body=body, order=order, recipient_user=user)
+def notify_user(
+    *, user: User, kind: str, event_key: str, body: str, order=None, channel: str = Channel.INAPP
+) -> Notification:  # type: ignore[no-untyped-def]
+    return _queue(
+        dedupe_key=f"{event_key}:{channel}:user{user.pk}",
+        channel=channel,
+        kind=kind,
+        body=body,
+        order=order,
+        recipient_user=user,
+    )
 
 
-def notify_role(*, role: str, unit_code: str | None, kind: str, event_key: str, body: str, order=None, sms: bool = False) -> None:  # type: ignore[no-untyped-def]
+def notify_role(
+    *,
+    role: str,
+    unit_code: str | None,
+    kind: str,
+    event_key: str,
+    body: str,
+    order=None,
+    sms: bool = False,
+) -> None:  # type: ignore[no-untyped-def]
     """Tell every active holder of `role` (in the unit `unit_code`, when given)."""
     users = User.objects.filter(is_active=True)
     if unit_code:
@@ -62,11 +106,25 @@ def notify_role(*, role: str, unit_code: str | None, kind: str, event_key: str, 
         if role in user.role_set:
             notify_user(user=user, kind=kind, event_key=event_key, body=body, order=order)
             if sms and user.phone:
-                notify_user(user=user, kind=kind, event_key=event_key, body=body, order=order, channel=Channel.SMS)
+                notify_user(
+                    user=user,
+                    kind=kind,
+                    event_key=event_key,
+                    body=body,
+                    order=order,
+                    channel=Channel.SMS,
+                )
 
 
 def notify_caller(*, order, kind: str, event_key: str, body: str) -> Notification | None:  # type: ignore[no-untyped-def]
     """An SMS to the caller; the number is decrypted only when the message is sent."""
     if not order.caller_phone:
         return None
-    return _queue(dedupe_key=f"{event_key}:sms:caller", channel=Channel.SMS, kind=kind, body=body, order=order, to_caller=True)
+    return _queue(
+        dedupe_key=f"{event_key}:sms:caller",
+        channel=Channel.SMS,
+        kind=kind,
+        body=body,
+        order=order,
+        to_caller=True,
+    )

@@ -48,12 +48,16 @@ def deliver_notification(notification_id: int) -> str:
         try:
             if not address:
                 raise GatewayError("no address for this recipient")
-            gateway_for(note.channel).send(channel=note.channel, address=address, subject=note.subject, body=note.body)
+            gateway_for(note.channel).send(
+                channel=note.channel, address=address, subject=note.subject, body=note.body
+            )
         except Exception as exc:  # any failure of the gateway is retried, never lost
             note.last_error = str(exc)[:500]
             if note.attempts >= MAX_ATTEMPTS or not address:
                 note.status = Notification.Status.FAILED
-                logger.warning("notification %s abandoned after %s attempts: %s", note.pk, note.attempts, exc)
+                logger.warning(
+                    "notification %s abandoned after %s attempts: %s", note.pk, note.attempts, exc
+                )
             else:
                 note.next_attempt_at = timezone.now() + retry_delay(note.attempts)
                 deliver_notification.using(run_after=note.next_attempt_at).enqueue(note.pk)

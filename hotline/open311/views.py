@@ -17,8 +17,16 @@ def _render(fmt: str, root: str, item: str, rows: list[dict]) -> HttpResponse:
         for row in rows:
             node = SubElement(tree, item)
             for key, value in row.items():
-                SubElement(node, key).text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-        body = b'<?xml version="1.0" encoding="utf-8"?>' + tostring(tree, encoding="utf-8", xml_declaration=False)
+                SubElement(node, key).text = (
+                    ""
+                    if value is None
+                    else str(value).lower()
+                    if isinstance(value, bool)
+                    else str(value)
+                )
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + tostring(
+            tree, encoding="utf-8", xml_declaration=False
+        )
         return HttpResponse(body, content_type="text/xml; charset=utf-8")
     raise Http404("format must be json or xml")
 
@@ -35,7 +43,9 @@ def services_view(request: HttpRequest, fmt: str) -> HttpResponse:
             "keywords": "",
             "group": category.parent.name if category.parent is not None else "",
         }
-        for category in Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
+        for category in Category.objects.filter(
+            is_active=True, parent__isnull=False
+        ).select_related("parent")
     ]
     return _render(fmt, "services", "service", rows)
 
@@ -50,10 +60,26 @@ def discovery_view(request: HttpRequest, fmt: str) -> HttpResponse:
                 "contact": "12345",
                 "key_service": "",
                 "endpoints": [
-                    {"specification": "http://wiki.open311.org/GeoReport_v2", "url": base, "type": "production", "formats": ["text/xml", "application/json"]}
+                    {
+                        "specification": "http://wiki.open311.org/GeoReport_v2",
+                        "url": base,
+                        "type": "production",
+                        "formats": ["text/xml", "application/json"],
+                    }
                 ],
             }
         )
     if fmt == "xml":
-        return _render("xml", "discovery", "endpoint", [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base, "type": "production"}])
+        return _render(
+            "xml",
+            "discovery",
+            "endpoint",
+            [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base,
+                    "type": "production",
+                }
+            ],
+        )
     raise Http404("format must be json or xml")

@@ -1,18 +1,34 @@
 """One form per order action. A form validates the input and calls the one service function
 of its action; views stay thin (STYLE §7)."""
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
-from hotline.catalogue.models import ExclusionReason
+from hotline.catalogue.models import (
+    Category,
+    EmergencySituation,
+    ExclusionReason,
+    MajorIncidentKind,
+    RequestType,
+    RescueLine,
+)
 from hotline.orders import services
 from hotline.orders.models import Action, Order, Satisfaction
 from hotline.orders.permissions import orders_visible_to
-from hotline.units.models import MEMBER_KINDS, Unit
+from hotline.units.models import MEMBER_KINDS, Place, Unit
+
+
+def _model_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def member_units() -> Any:
@@ -38,22 +54,31 @@ class ActionForm(forms.Form):
         raise NotImplementedError
 
     def _common(self) -> dict[str, Any]:
-        return {"order": self.order, "actor": self.user, "expected_version": self.cleaned_data["version"]}
+        return {
+            "order": self.order,
+            "actor": self.user,
+            "expected_version": self.cleaned_data["version"],
+        }
 
 
-def _reason(label: str, required: bool = True) -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+def _reason(label: "StrOrPromise", required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class UnitsMixin(forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
     assisting_units = forms.ModelMultipleChoiceField(
-        label=_("协办单位"), queryset=Unit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+        label=_("协办单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
     )
 
     def _setup_units(self) -> None:
-        self.fields["lead_unit"].queryset = member_units()
-        self.fields["assisting_units"].queryset = member_units()
+        _model_field(self, "lead_unit").queryset = member_units()
+        _model_field(self, "assisting_units").queryset = member_units()
 
 
 class AcceptForm(ActionForm):
@@ -65,18 +90,24 @@ class AcceptForm(ActionForm):
 
 class NotAcceptForm(ActionForm):
     action = Action.NOT_ACCEPT
-    exclusion = forms.ModelChoiceField(label=_("不予受理情形(第十二条)"), queryset=ExclusionReason.objects.all())
+    exclusion = forms.ModelChoiceField(
+        label=_("不予受理情形(第十二条)"), queryset=ExclusionReason.objects.all()
+    )
     note = _reason(_("说明"), required=False)
 
     def perform(self) -> Order:
         return services.order_not_accept(
-            exclusion=self.cleaned_data["exclusion"], note=self.cleaned_data["note"], **self._common()
+            exclusion=self.cleaned_data["exclusion"],
+            note=self.cleaned_data["note"],
+            **self._common(),
         )
 
 
 class AnswerForm(ActionForm):
     action = Action.ANSWER
-    answer = forms.CharField(label=_("答复内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    answer = forms.CharField(
+        label=_("答复内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def perform(self) -> Order:
         return services.order_answer(answer=self.cleaned_data["answer"], **self._common())
@@ -95,23 +126,29 @@ class MergeForm(ActionForm):
         return target
 
     def perform(self) -> Order:
-        return services.order_merge(into=self.cleaned_data["into"], note=self.cleaned_data["note"], **self._common())
+        return services.order_merge(
+            into=self.cleaned_data["into"], note=self.cleaned_data["note"], **self._common()
+        )
 
 
 class SubmitReviewForm(ActionForm):
     action = Action.SUBMIT_REVIEW
     opinion = _reason(_("初步意见"))
-    proposed_unit = forms.ModelChoiceField(label=_("建议承办单位"), queryset=Unit.objects.none(), required=False)
+    proposed_unit = forms.ModelChoiceField(
+        label=_("建议承办单位"), queryset=Unit.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposed_unit"].queryset = member_units()
+        _model_field(self, "proposed_unit").queryset = member_units()
         if self.order.category and self.order.category.lead_unit_id:
             self.fields["proposed_unit"].initial = self.order.category.lead_unit_id
 
     def perform(self) -> Order:
         return services.order_submit_for_review(
-            opinion=self.cleaned_data["opinion"], proposed_unit=self.cleaned_data["proposed_unit"], **self._common()
+            opinion=self.cleaned_data["opinion"],
+            proposed_unit=self.cleaned_data["proposed_unit"],
+            **self._common(),
         )
 
 
@@ -125,12 +162,17 @@ class ReviewApproveForm(ActionForm, UnitsMixin):
         proposed = self.order.events.filter(action=Action.SUBMIT_REVIEW).order_by("-at").first()
         code = (proposed.data or {}).get("proposed_unit") if proposed else None
         if code:
-            self.fields["lead_unit"].initial = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
+            self.fields["lead_unit"].initial = (
+                Unit.objects.filter(code=code).values_list("pk", flat=True).first()
+            )
 
     def perform(self) -> Order:
         data = self.cleaned_data
         return services.order_review_approve(
-            lead_unit=data["lead_unit"], assisting_units=list(data["assisting_units"]), note=data["note"], **self._common()
+            lead_unit=data["lead_unit"],
+            assisting_units=list(data["assisting_units"]),
+            note=data["note"],
+            **self._common(),
         )
 
 
@@ -155,18 +197,23 @@ class DispatchForm(ActionForm, UnitsMixin):
     def perform(self) -> Order:
         data = self.cleaned_data
         return services.order_dispatch(
-            lead_unit=data["lead_unit"], assisting_units=list(data["assisting_units"]), reason=data["reason"], **self._common()
+            lead_unit=data["lead_unit"],
+            assisting_units=list(data["assisting_units"]),
+            reason=data["reason"],
+            **self._common(),
         )
 
 
 class SignForm(ActionForm):
     action = Action.SIGN
-    handler = forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False)
+    handler = forms.ModelChoiceField(
+        label=_("承办人"), queryset=User.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(unit_id=self.order.lead_unit_id, is_active=True)
-        self.fields["handler"].queryset = User.objects.filter(
+        staff = User.objects.filter(unit=self.order.lead_unit, is_active=True)
+        _model_field(self, "handler").queryset = User.objects.filter(
             pk__in=[u.pk for u in staff if u.has_role(Role.HANDLER)]
         )
 
@@ -177,15 +224,19 @@ class SignForm(ActionForm):
 class ReturnForm(ActionForm):
     action = Action.RETURN
     reason = _reason(_("退单理由"))
-    suggested_unit = forms.ModelChoiceField(label=_("建议承办单位"), queryset=Unit.objects.none(), required=False)
+    suggested_unit = forms.ModelChoiceField(
+        label=_("建议承办单位"), queryset=Unit.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["suggested_unit"].queryset = member_units()
+        _model_field(self, "suggested_unit").queryset = member_units()
 
     def perform(self) -> Order:
         return services.order_return(
-            reason=self.cleaned_data["reason"], suggested_unit=self.cleaned_data["suggested_unit"], **self._common()
+            reason=self.cleaned_data["reason"],
+            suggested_unit=self.cleaned_data["suggested_unit"],
+            **self._common(),
         )
 
 
@@ -199,12 +250,17 @@ class ReturnUpheldForm(ActionForm, UnitsMixin):
         event = self.order.events.filter(action=Action.RETURN).order_by("-at").first()
         code = (event.data or {}).get("suggested_unit") if event else None
         if code:
-            self.fields["lead_unit"].initial = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
+            self.fields["lead_unit"].initial = (
+                Unit.objects.filter(code=code).values_list("pk", flat=True).first()
+            )
 
     def perform(self) -> Order:
         data = self.cleaned_data
         return services.order_decide_return(
-            uphold=True, lead_unit=data["lead_unit"], assisting_units=list(data["assisting_units"]), reason=data["reason"],
+            uphold=True,
+            lead_unit=data["lead_unit"],
+            assisting_units=list(data["assisting_units"]),
+            reason=data["reason"],
             **self._common(),
         )
 
@@ -214,7 +270,9 @@ class ReturnRefusedForm(ActionForm):
     reason = _reason(_("驳回理由"))
 
     def perform(self) -> Order:
-        return services.order_decide_return(uphold=False, reason=self.cleaned_data["reason"], **self._common())
+        return services.order_decide_return(
+            uphold=False, reason=self.cleaned_data["reason"], **self._common()
+        )
 
 
 class RedispatchForm(ActionForm, UnitsMixin):
@@ -228,7 +286,10 @@ class RedispatchForm(ActionForm, UnitsMixin):
     def perform(self) -> Order:
         data = self.cleaned_data
         return services.order_redispatch(
-            lead_unit=data["lead_unit"], assisting_units=list(data["assisting_units"]), reason=data["reason"], **self._common()
+            lead_unit=data["lead_unit"],
+            assisting_units=list(data["assisting_units"]),
+            reason=data["reason"],
+            **self._common(),
         )
 
 
@@ -237,7 +298,9 @@ class ExtensionRequestForm(ActionForm):
     reason = _reason(_("延期理由"))
 
     def perform(self) -> Order:
-        return services.order_request_extension(reason=self.cleaned_data["reason"], **self._common())
+        return services.order_request_extension(
+            reason=self.cleaned_data["reason"], **self._common()
+        )
 
 
 class ExtensionApproveForm(ActionForm):
@@ -245,7 +308,9 @@ class ExtensionApproveForm(ActionForm):
     reason = _reason(_("审批意见"), required=False)
 
     def perform(self) -> Order:
-        return services.order_decide_extension(approve=True, reason=self.cleaned_data["reason"], **self._common())
+        return services.order_decide_extension(
+            approve=True, reason=self.cleaned_data["reason"], **self._common()
+        )
 
 
 class ExtensionDenyForm(ActionForm):
@@ -253,12 +318,16 @@ class ExtensionDenyForm(ActionForm):
     reason = _reason(_("不批准理由"))
 
     def perform(self) -> Order:
-        return services.order_decide_extension(approve=False, reason=self.cleaned_data["reason"], **self._common())
+        return services.order_decide_extension(
+            approve=False, reason=self.cleaned_data["reason"], **self._common()
+        )
 
 
 class ReplyForm(ActionForm):
     action = Action.REPLY
-    text = forms.CharField(label=_("答复内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("答复内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def perform(self) -> Order:
         return services.order_reply(text=self.cleaned_data["text"], **self._common())
@@ -269,7 +338,9 @@ class ReplyApproveForm(ActionForm):
     reason = _reason(_("审批意见"), required=False)
 
     def perform(self) -> Order:
-        return services.order_decide_reply(approve=True, reason=self.cleaned_data["reason"], **self._common())
+        return services.order_decide_reply(
+            approve=True, reason=self.cleaned_data["reason"], **self._common()
+        )
 
 
 class ReplyRejectForm(ActionForm):
@@ -277,7 +348,9 @@ class ReplyRejectForm(ActionForm):
     reason = _reason(_("退回理由"))
 
     def perform(self) -> Order:
-        return services.order_decide_reply(approve=False, reason=self.cleaned_data["reason"], **self._common())
+        return services.order_decide_reply(
+            approve=False, reason=self.cleaned_data["reason"], **self._common()
+        )
 
 
 class ReplyAcceptForm(ActionForm):
@@ -285,7 +358,9 @@ class ReplyAcceptForm(ActionForm):
     reason = _reason(_("审查意见"), required=False)
 
     def perform(self) -> Order:
-        return services.order_check_reply(accept=True, reason=self.cleaned_data["reason"], **self._common())
+        return services.order_check_reply(
+            accept=True, reason=self.cleaned_data["reason"], **self._common()
+        )
 
 
 class ReplySendBackForm(ActionForm):
@@ -293,17 +368,23 @@ class ReplySendBackForm(ActionForm):
     reason = _reason(_("退回重办理由"))
 
     def perform(self) -> Order:
-        return services.order_check_reply(accept=False, reason=self.cleaned_data["reason"], **self._common())
+        return services.order_check_reply(
+            accept=False, reason=self.cleaned_data["reason"], **self._common()
+        )
 
 
 class CallbackForm(ActionForm):
     action = Action.CALLBACK
-    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    satisfaction = forms.ChoiceField(
+        label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
     note = _reason(_("回访记录(不满意时必填)"), required=False)
 
     def perform(self) -> Order:
         return services.order_record_callback(
-            satisfaction=self.cleaned_data["satisfaction"], note=self.cleaned_data["note"], **self._common()
+            satisfaction=self.cleaned_data["satisfaction"],
+            note=self.cleaned_data["note"],
+            **self._common(),
         )
 
 
@@ -342,10 +423,32 @@ class SuperviseForm(ActionForm):
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
-        AcceptForm, NotAcceptForm, AnswerForm, MergeForm, SubmitReviewForm, ReviewApproveForm, ReviewSendBackForm,
-        DispatchForm, SignForm, ReturnForm, ReturnUpheldForm, ReturnRefusedForm, RedispatchForm, ExtensionRequestForm,
-        ExtensionApproveForm, ExtensionDenyForm, ReplyForm, ReplyApproveForm, ReplyRejectForm, ReplyAcceptForm,
-        ReplySendBackForm, CallbackForm, ReopenForm, CloseForm, UrgeForm, SuperviseForm,
+        AcceptForm,
+        NotAcceptForm,
+        AnswerForm,
+        MergeForm,
+        SubmitReviewForm,
+        ReviewApproveForm,
+        ReviewSendBackForm,
+        DispatchForm,
+        SignForm,
+        ReturnForm,
+        ReturnUpheldForm,
+        ReturnRefusedForm,
+        RedispatchForm,
+        ExtensionRequestForm,
+        ExtensionApproveForm,
+        ExtensionDenyForm,
+        ReplyForm,
+        ReplyApproveForm,
+        ReplyRejectForm,
+        ReplyAcceptForm,
+        ReplySendBackForm,
+        CallbackForm,
+        ReopenForm,
+        CloseForm,
+        UrgeForm,
+        SuperviseForm,
     )
 }
 
@@ -357,29 +460,48 @@ class RevealForm(forms.Form):
 class OrderCreateForm(forms.Form):
     """Recording a request (the full operator workbench builds on this)."""
 
-    request_type = forms.ModelChoiceField(label=_("诉求类型"), queryset=None, empty_label=None)  # type: ignore[arg-type]
-    category = forms.ModelChoiceField(label=_("事项分类"), queryset=None, required=False)  # type: ignore[arg-type]
+    request_type = forms.ModelChoiceField(
+        label=_("诉求类型"), queryset=RequestType.objects.none(), empty_label=None
+    )
+    category = forms.ModelChoiceField(
+        label=_("事项分类"), queryset=Category.objects.none(), required=False
+    )
     caller_phone = forms.CharField(label=_("来电号码"), max_length=30, required=False)
     caller_name = forms.CharField(label=_("诉求人姓名"), max_length=40, required=False)
-    place = forms.ModelChoiceField(label=_("社区/村"), queryset=None, required=False)  # type: ignore[arg-type]
+    place = forms.ModelChoiceField(
+        label=_("社区/村"), queryset=Place.objects.none(), required=False
+    )
     address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
-    content = forms.CharField(label=_("诉求内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    content = forms.CharField(
+        label=_("诉求内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     is_confidential = forms.BooleanField(label=_("来电人要求保密"), required=False)
-    emergency_situation = forms.ModelChoiceField(label=_("紧急联动情形(第十三条)"), queryset=None, required=False)  # type: ignore[arg-type]
-    rescue_lines = forms.MultipleChoiceField(label=_("已引导拨打"), choices=(), required=False, widget=forms.CheckboxSelectMultiple)
-    major_incident = forms.ModelChoiceField(label=_("重大突发事件(第十七条)"), queryset=None, required=False)  # type: ignore[arg-type]
+    emergency_situation = forms.ModelChoiceField(
+        label=_("紧急联动情形(第十三条)"),
+        queryset=EmergencySituation.objects.none(),
+        required=False,
+    )
+    rescue_lines = forms.MultipleChoiceField(
+        label=_("已引导拨打"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    major_incident = forms.ModelChoiceField(
+        label=_("重大突发事件(第十七条)"), queryset=MajorIncidentKind.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from hotline.catalogue.models import Category, EmergencySituation, MajorIncidentKind, RequestType, RescueLine
-        from hotline.units.models import Place
-
         super().__init__(*args, **kwargs)
-        self.fields["request_type"].queryset = RequestType.objects.all()
-        self.fields["category"].queryset = Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
-        self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("unit")
-        self.fields["emergency_situation"].queryset = EmergencySituation.objects.all()
-        self.fields["major_incident"].queryset = MajorIncidentKind.objects.all()
-        self.fields["rescue_lines"].choices = [(line.code, str(line)) for line in RescueLine.objects.all()]
+        _model_field(self, "request_type").queryset = RequestType.objects.all()
+        _model_field(self, "category").queryset = Category.objects.filter(
+            is_active=True, parent__isnull=False
+        ).select_related("parent")
+        _model_field(self, "place").queryset = Place.objects.filter(is_active=True).select_related(
+            "unit"
+        )
+        _model_field(self, "emergency_situation").queryset = EmergencySituation.objects.all()
+        _model_field(self, "major_incident").queryset = MajorIncidentKind.objects.all()
+        _choice_field(self, "rescue_lines").choices = [
+            (line.code, str(line)) for line in RescueLine.objects.all()
+        ]
 
     def clean_caller_phone(self) -> str:
         from hotline.privacy.personal import phone_is_valid

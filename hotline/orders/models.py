@@ -27,7 +27,9 @@ class Status(models.TextChoices):
 
 
 # States in which a unit holds the order and the working-day clock runs.
-UNIT_STATES = frozenset({Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURN_REVIEW, Status.REPLY_APPROVAL})
+UNIT_STATES = frozenset(
+    {Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURN_REVIEW, Status.REPLY_APPROVAL}
+)
 FINAL_STATES = frozenset({Status.CLOSED, Status.MERGED})
 
 
@@ -63,13 +65,25 @@ class ExtensionStatus(models.TextChoices):
 
 class Order(models.Model):
     number = models.CharField(_("工单编号"), max_length=24, unique=True)
-    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    channel = models.CharField(
+        _("来源渠道"), max_length=20, choices=Channel.choices, default=Channel.PHONE
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
     request_type = models.ForeignKey(
-        "catalogue.RequestType", verbose_name=_("诉求类型"), on_delete=models.PROTECT, related_name="+"
+        "catalogue.RequestType",
+        verbose_name=_("诉求类型"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     category = models.ForeignKey(
-        "catalogue.Category", verbose_name=_("事项分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalogue.Category",
+        verbose_name=_("事项分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     # Personal data (Art. 22): sealed at rest; lists show the masks, the digest finds the number.
@@ -80,65 +94,124 @@ class Order(models.Model):
     caller_phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     place = models.ForeignKey(
-        "units.Place", verbose_name=_("社区/村"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.Place",
+        verbose_name=_("社区/村"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     title = models.CharField(_("标题"), max_length=120, blank=True)
     content = models.TextField(_("诉求内容"))
     is_confidential = models.BooleanField(_("保密"), default=False)
 
     exclusion = models.ForeignKey(
-        "catalogue.ExclusionReason", verbose_name=_("不予受理情形"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalogue.ExclusionReason",
+        verbose_name=_("不予受理情形"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     emergency_situation = models.ForeignKey(
-        "catalogue.EmergencySituation", verbose_name=_("紧急联动情形"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalogue.EmergencySituation",
+        verbose_name=_("紧急联动情形"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     rescue_lines = models.JSONField(_("引导的救援热线"), default=list, blank=True)
     major_incident = models.ForeignKey(
-        "catalogue.MajorIncidentKind", verbose_name=_("重大突发事件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalogue.MajorIncidentKind",
+        verbose_name=_("重大突发事件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     lead_unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.Unit",
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     tracker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("跟踪人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("跟踪人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     preliminary_opinion = models.TextField(_("初步意见"), blank=True)
     answer = models.TextField(_("直接答复内容"), blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("并入工单"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_orders"
+        "self",
+        verbose_name=_("并入工单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_orders",
     )
 
     created_at = models.DateTimeField(_("受理时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    limit_working_days = models.PositiveSmallIntegerField(_("办理时限(工作日)"), null=True, blank=True)
+    limit_working_days = models.PositiveSmallIntegerField(
+        _("办理时限(工作日)"), null=True, blank=True
+    )
     due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    close_reason = models.CharField(_("办结方式"), max_length=20, choices=CloseReason.choices, blank=True)
+    close_reason = models.CharField(
+        _("办结方式"), max_length=20, choices=CloseReason.choices, blank=True
+    )
 
     extension_status = models.CharField(
-        _("延期"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.NONE, blank=True
+        _("延期"),
+        max_length=10,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.NONE,
+        blank=True,
     )
     extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
     urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
     is_supervised = models.BooleanField(_("督办"), default=False)
     return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
-    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
+    satisfaction = models.CharField(
+        _("满意度"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
     # The state to go back to when a return is refused.
-    status_before_return = models.CharField(max_length=20, choices=Status.choices, blank=True, editable=False)
+    status_before_return = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, editable=False
+    )
     # Bumped by every transition; a form that carries an older version is told the order changed.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -189,7 +262,9 @@ class Assignment(models.Model):
         ASSIST = "assist", _("协办")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey("units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="assignments"
+    )
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
     is_active = models.BooleanField(_("有效"), default=True)
     assigned_at = models.DateTimeField(_("派单时间"), default=timezone.now)
@@ -198,10 +273,14 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("承办单位")
         verbose_name_plural = _("承办单位")
-        indexes = [models.Index(fields=["unit", "is_active", "order"], name="assignment_unit_active")]
+        indexes = [
+            models.Index(fields=["unit", "is_active", "order"], name="assignment_unit_active")
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["order", "unit"], condition=models.Q(is_active=True), name="assignment_one_active_per_unit"
+                fields=["order", "unit"],
+                condition=models.Q(is_active=True),
+                name="assignment_one_active_per_unit",
             )
         ]
 
@@ -223,7 +302,9 @@ class Reply(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("答复内容"))
-    state = models.CharField(_("状态"), max_length=24, choices=State.choices, default=State.PENDING_APPROVAL)
+    state = models.CharField(
+        _("状态"), max_length=24, choices=State.choices, default=State.PENDING_APPROVAL
+    )
     created_at = models.DateTimeField(default=timezone.now)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -236,6 +317,9 @@ class Reply(models.Model):
         verbose_name = _("答复")
         verbose_name_plural = _("答复")
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.get_state_display()}"
 
 
 class Action(models.TextChoices):
@@ -280,10 +364,20 @@ class OrderEvent(AppendOnlyModel):
     at = models.DateTimeField(_("时间"), default=timezone.now)
     action = models.CharField(_("操作"), max_length=40, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("操作单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.Unit",
+        verbose_name=_("操作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices, blank=True)
@@ -306,3 +400,5 @@ class OrderNumberSequence(models.Model):
     day_key = models.CharField(max_length=20, primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.day_key}: {self.last}"

@@ -4,6 +4,7 @@ Visibility (DESIGN §2, Art. 22–23):
 - the operating centre, the host unit and the supervising unit see every order, the auditor
   reads them; system and security administrators see none (separation of duties);
 - a member unit's staff see only orders their unit currently leads or assists;
+- the 110 desk's machine account sees the orders it recorded;
 - a confidential order is seen only by its named tracker, the person who recorded it, the
   host reviewers, and in the unit by the assigned handler and the unit's manager and leader,
   who sign, assign and approve the reply (Art. 23: 指派专人跟踪落实).
@@ -40,11 +41,14 @@ def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> Qu
         if user.has_role(Role.REVIEWER):
             return qs
         return qs.filter(Q(is_confidential=False) | Q(tracker=user) | Q(created_by=user))
-    if user.is_unit_staff:
+    if user.is_unit_staff and user.unit_id is not None:
         in_unit = qs.filter(_unit_assignment_exists(user.unit_id))
         if user.has_role(Role.MANAGER, Role.LEADER):
             return in_unit
         return in_unit.filter(Q(is_confidential=False) | Q(handler=user))
+    if user.has_role(Role.LINKAGE):
+        # The 110 desk follows up the matters it transferred (DESIGN §2: "both ways").
+        return qs.filter(created_by=user)
     return qs.none()
 
 
@@ -91,7 +95,9 @@ def _redispatcher(user: User, order: Order) -> bool:
 
 
 def _lead_unit_staff(user: User, order: Order) -> bool:
-    return user.is_unit_staff and order.lead_unit_id is not None and user.unit_id == order.lead_unit_id
+    return (
+        user.is_unit_staff and order.lead_unit_id is not None and user.unit_id == order.lead_unit_id
+    )
 
 
 def _lead_unit_manager(user: User, order: Order) -> bool:
@@ -109,6 +115,8 @@ def _extension_can_be_requested(order: Order) -> str | None:
         return _("%(type)s类工单不能申请延期(仅投诉、举报类可延期)。") % {"type": rtype.name}
     if order.extension_status == ExtensionStatus.REQUESTED:
         return _("延期申请正在审批中。")
+    if order.extension_status == ExtensionStatus.DENIED:
+        return _("延期申请已被驳回,不能再次申请。")
     if order.extension_count >= rtype.extension_max_times:
         return _("该工单已延期过,不能再次申请延期。")
     if order.due_at is not None and clock.now() >= order.due_at:
@@ -117,7 +125,9 @@ def _extension_can_be_requested(order: Order) -> str | None:
 
 
 def _extension_requested(order: Order) -> str | None:
-    return None if order.extension_status == ExtensionStatus.REQUESTED else _("没有待审批的延期申请。")
+    return (
+        None if order.extension_status == ExtensionStatus.REQUESTED else _("没有待审批的延期申请。")
+    )
 
 
 def _can_reopen(order: Order) -> str | None:
@@ -157,7 +167,9 @@ RULES: dict[str, Rule] = {
     Action.RETURN_UPHELD: Rule(frozenset({Status.RETURN_REVIEW}), _return_decider),
     Action.RETURN_REFUSED: Rule(frozenset({Status.RETURN_REVIEW}), _return_decider),
     Action.REDISPATCH: Rule(frozenset({Status.DISPATCHED, Status.IN_PROGRESS}), _redispatcher),
-    Action.EXTENSION_REQUEST: Rule(frozenset({Status.IN_PROGRESS}), _lead_unit_staff, _extension_can_be_requested),
+    Action.EXTENSION_REQUEST: Rule(
+        frozenset({Status.IN_PROGRESS}), _lead_unit_staff, _extension_can_be_requested
+    ),
     Action.EXTENSION_APPROVED: Rule(UNIT_STATES, _reviewer, _extension_requested),
     Action.EXTENSION_DENIED: Rule(UNIT_STATES, _reviewer, _extension_requested),
     Action.REPLY: Rule(frozenset({Status.IN_PROGRESS}), _lead_unit_staff),
@@ -167,7 +179,9 @@ RULES: dict[str, Rule] = {
     Action.REPLY_SENT_BACK: Rule(frozenset({Status.REPLY_CHECK}), _centre),
     Action.CALLBACK: Rule(frozenset({Status.CALLBACK}), _centre),
     Action.REOPEN: Rule(frozenset({Status.UNSATISFIED}), _reviewer, _can_reopen),
-    Action.CLOSE: Rule(frozenset({Status.CALLBACK, Status.UNSATISFIED}), lambda u, o: _close_allowed(u, o)),
+    Action.CLOSE: Rule(
+        frozenset({Status.CALLBACK, Status.UNSATISFIED}), lambda u, o: _close_allowed(u, o)
+    ),
     Action.URGE: Rule(UNIT_STATES, _centre),
     Action.SUPERVISE: Rule(UNIT_STATES, _supervisor_of_service, _not_supervised_yet),
 }
@@ -216,5 +230,7 @@ def available_actions(user: User, order: Order) -> frozenset[str]:
     return frozenset(
         action
         for action in RULES
-        if state_allows(order, action) and role_allows(user, order, action) and not condition_blocks(order, action)
+        if state_allows(order, action)
+        and role_allows(user, order, action)
+        and not condition_blocks(order, action)
     )

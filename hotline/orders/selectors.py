@@ -25,7 +25,9 @@ def order_get_for_user(*, user: User, number: str) -> OrderAccess:
     """The order with this number if `user` may see it, with what they may do to it now.
     Raises OrderNotFound for a missing order and for one the user may not see alike."""
     order = (
-        orders_visible_to(user, Order.objects.select_related(*LIST_RELATED, "handler", "tracker", "merged_into"))
+        orders_visible_to(
+            user, Order.objects.select_related(*LIST_RELATED, "handler", "tracker", "merged_into")
+        )
         .filter(number=number)
         .first()
     )
@@ -49,7 +51,9 @@ class OrderFilter:
     open_only: bool = False
 
 
-def order_list(*, user: User, filters: OrderFilter | None = None, now: datetime | None = None) -> QuerySet[Order]:
+def order_list(
+    *, user: User, filters: OrderFilter | None = None, now: datetime | None = None
+) -> QuerySet[Order]:
     """Orders `user` may see, filtered, newest first."""
     filters = filters or OrderFilter()
     now = now or timezone.now()
@@ -64,14 +68,18 @@ def order_list(*, user: User, filters: OrderFilter | None = None, now: datetime 
         qs = qs.filter(lead_unit__code=filters.unit)
     if filters.q:
         term = filters.q.strip()
-        qs = qs.filter(Q(number__iexact=term) | Q(title__icontains=term) | Q(address__icontains=term))
+        qs = qs.filter(
+            Q(number__iexact=term) | Q(title__icontains=term) | Q(address__icontains=term)
+        )
     if filters.overdue:
         qs = qs.filter(status__in=UNIT_STATES, due_at__lte=now)
     if filters.due_soon:
         from django.conf import settings
 
         qs = qs.filter(
-            status__in=UNIT_STATES, due_at__gt=now, due_at__lte=now + timedelta(hours=settings.HOTLINE_DUE_SOON_HOURS)
+            status__in=UNIT_STATES,
+            due_at__gt=now,
+            due_at__lte=now + timedelta(hours=settings.HOTLINE_DUE_SOON_HOURS),
         )
     return qs.order_by("-created_at", "-id")
 
@@ -81,7 +89,9 @@ def orders_from_phone(*, user: User, phone: str, limit: int = 20) -> list[Order]
     digest = phone_digest(phone)
     if not digest:
         return []
-    qs = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED)).filter(caller_phone_digest=digest)
+    qs = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED)).filter(
+        caller_phone_digest=digest
+    )
     return list(qs.order_by("-created_at")[:limit])
 
 

@@ -46,8 +46,14 @@ from hotline.orders.models import (
     Satisfaction,
     Status,
 )
-from hotline.orders.permissions import authorize
-from hotline.privacy.personal import name_mask, phone_digest, phone_is_valid, phone_mask, phone_normalize
+from hotline.orders.permissions import authorize, can_see
+from hotline.privacy.personal import (
+    name_mask,
+    phone_digest,
+    phone_is_valid,
+    phone_mask,
+    phone_normalize,
+)
 from hotline.units.models import Place, Unit
 
 MAX_CONTENT = 4000
@@ -103,6 +109,17 @@ def _finish(
     )
 
 
+def _lead(order: Order) -> Unit:
+    """The order's lead unit; only orders a unit holds reach the callers of this."""
+    if order.lead_unit is None:
+        raise WrongState(_("工单尚未派单。"))
+    return order.lead_unit
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
 def _clean_text(value: str, *, field: str, required: bool = True, limit: int = MAX_REASON) -> str:
     text = (value or "").strip()
     if required and not text:
@@ -148,9 +165,13 @@ def _assign(
     clock starts at dispatch; a re-dispatch restarts it for the new unit)."""
     assisting = _check_units(lead_unit, assisting_units)
     Assignment.objects.filter(order=order, is_active=True).update(is_active=False, ended_at=now)
-    Assignment.objects.create(order=order, unit=lead_unit, role=Assignment.Role.LEAD, assigned_at=now)
+    Assignment.objects.create(
+        order=order, unit=lead_unit, role=Assignment.Role.LEAD, assigned_at=now
+    )
     for unit in assisting:
-        Assignment.objects.create(order=order, unit=unit, role=Assignment.Role.ASSIST, assigned_at=now)
+        Assignment.objects.create(
+            order=order, unit=unit, role=Assignment.Role.ASSIST, assigned_at=now
+        )
     limit = order_limit(order)
     deadline = deadline_compute(start=now, working_days=limit)
     order.lead_unit = lead_unit
@@ -179,15 +200,18 @@ ASSIGN_FIELDS = (
 )
 
 
-def _notify_dispatch(order: Order, event: OrderEvent, assisting: Sequence[Unit], kind: str = "dispatched") -> None:
+def _notify_dispatch(
+    order: Order, event: OrderEvent, assisting: Sequence[Unit], kind: str = "dispatched"
+) -> None:
     key = _event_key(event)
     due = timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M") if order.due_at else "-"
     notify_unit(
-        unit=order.lead_unit,
+        unit=_lead(order),
         kind=kind,
         event_key=key,
         order=order,
-        body=_("新工单 %(number)s 已派至贵单位主办,请及时签收,办理期限 %(due)s。") % {"number": order.number, "due": due},
+        body=_("新工单 %(number)s 已派至贵单位主办,请及时签收,办理期限 %(due)s。")
+        % {"number": order.number, "due": due},
     )
     for unit in assisting:
         notify_unit(
@@ -195,7 +219,8 @@ def _notify_dispatch(order: Order, event: OrderEvent, assisting: Sequence[Unit],
             kind=kind,
             event_key=key,
             order=order,
-            body=_("工单 %(number)s 请贵单位协办,主办单位:%(lead)s。") % {"number": order.number, "lead": order.lead_unit.name},
+            body=_("工单 %(number)s 请贵单位协办,主办单位:%(lead)s。")
+            % {"number": order.number, "lead": _lead(order).name},
         )
 
 
@@ -262,10 +287,13 @@ def order_create(
             raise NotAllowed(_("您无权登记工单。"))
     elif channel == Channel.PHONE:
         raise NotAllowed(_("电话诉求须由话务员登记。"))
-    if isinstance(request_type, str):
-        request_type = RequestType.objects.filter(code=request_type).first()  # type: ignore[assignment]
-        if request_type is None:
-            raise InvalidInput(_("未知的诉求类型。"))
+    rtype = (
+        RequestType.objects.filter(code=request_type).first()
+        if isinstance(request_type, str)
+        else request_type
+    )
+    if rtype is None:
+        raise InvalidInput(_("未知的诉求类型。"))
     content = _clean_text(content, field=_("诉求内容"), limit=MAX_CONTENT)
     caller_name = _clean_text(caller_name, field=_("姓名"), required=False, limit=40)
     if caller_phone and not phone_is_valid(caller_phone):
@@ -277,13 +305,15 @@ def order_create(
     lines = sorted(set(rescue_lines))
     known_lines = set(RescueLine.objects.filter(code__in=lines).values_list("code", flat=True))
     if set(lines) - known_lines:
-        raise InvalidInput(_("未知的救援热线:%(lines)s") % {"lines": ", ".join(sorted(set(lines) - known_lines))})
+        raise InvalidInput(
+            _("未知的救援热线:%(lines)s") % {"lines": ", ".join(sorted(set(lines) - known_lines))}
+        )
     phone = phone_normalize(caller_phone)
 
     order = Order.objects.create(
         number=order_number_next(now=now),
         channel=channel,
-        request_type=request_type,
+        request_type=rtype,
         category=category,
         caller_name=caller_name,
         caller_phone=phone,
@@ -305,27 +335,55 @@ def order_create(
         created_at=now,
     )
     OrderEvent.objects.create(
-        order=order, action=Action.CREATE, actor=actor, actor_unit=getattr(actor, "unit", None),
-        to_status=order.status, at=now, data={"channel": channel, "type": request_type.code},
+        order=order,
+        action=Action.CREATE,
+        actor=actor,
+        actor_unit=getattr(actor, "unit", None),
+        to_status=order.status,
+        at=now,
+        data={"channel": channel, "type": rtype.code},
     )
-    if emergency_situation is not None or request_type.is_emergency:
+    if emergency_situation is not None or rtype.is_emergency:
         event = OrderEvent.objects.create(
-            order=order, action=Action.EMERGENCY_ALERT, actor=actor, to_status=order.status, at=now,
+            order=order,
+            action=Action.EMERGENCY_ALERT,
+            actor=actor,
+            to_status=order.status,
+            at=now,
             data={"situation": getattr(emergency_situation, "code", None), "lines": lines},
         )
         notify_role(
-            role=Role.REVIEWER, unit_code=HOST_UNIT_CODE, kind="emergency", event_key=_event_key(event), order=order, sms=True,
+            role=Role.REVIEWER,
+            unit_code=HOST_UNIT_CODE,
+            kind="emergency",
+            event_key=_event_key(event),
+            order=order,
+            sms=True,
             body=_("紧急求助 %(number)s:%(situation)s,已引导拨打 %(lines)s,请关注联动处置。")
-            % {"number": order.number, "situation": getattr(emergency_situation, "name", request_type.name), "lines": "、".join(lines) or "-"},
+            % {
+                "number": order.number,
+                "situation": getattr(emergency_situation, "name", rtype.name),
+                "lines": "、".join(lines) or "-",
+            },
         )
     if major_incident is not None:
         event = OrderEvent.objects.create(
-            order=order, action=Action.MAJOR_INCIDENT_ALERT, actor=actor, to_status=order.status, at=now,
+            order=order,
+            action=Action.MAJOR_INCIDENT_ALERT,
+            actor=actor,
+            to_status=order.status,
+            at=now,
             data={"kind": major_incident.code},
         )
         notify_role(
-            role=Role.REVIEWER, unit_code=HOST_UNIT_CODE, kind="major_incident", event_key=_event_key(event), order=order, sms=True,
-            body=_("重大突发事件报告(第十七条):%(kind)s,工单 %(number)s,请立即研判。") % {"kind": major_incident.name, "number": order.number},
+            role=Role.REVIEWER,
+            unit_code=HOST_UNIT_CODE,
+            kind="major_incident",
+            event_key=_event_key(event),
+            order=order,
+            sms=True,
+            body=_("重大突发事件报告(第十七条):%(kind)s,工单 %(number)s,请立即研判。")
+            % {"kind": major_incident.name, "number": order.number},
         )
     return order
 
@@ -341,7 +399,12 @@ def order_accept(*, order: Order, actor: User, expected_version: int | None = No
 
 @transaction.atomic
 def order_not_accept(
-    *, order: Order, actor: User, exclusion: ExclusionReason, note: str = "", expected_version: int | None = None
+    *,
+    order: Order,
+    actor: User,
+    exclusion: ExclusionReason,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Order:
     """Close a request that the hotline does not take, with its Art. 12 reason."""
     order = _begin(order, actor, Action.NOT_ACCEPT, expected_version)
@@ -349,44 +412,71 @@ def order_not_accept(
     order.status, order.exclusion = Status.CLOSED, exclusion
     order.close_reason, order.closed_at = CloseReason.NOT_ACCEPTED, clock.now()
     _finish(
-        order, actor=actor, action=Action.NOT_ACCEPT, from_status=from_status,
+        order,
+        actor=actor,
+        action=Action.NOT_ACCEPT,
+        from_status=from_status,
         fields=["status", "exclusion", "close_reason", "closed_at"],
-        reason=_clean_text(note, field=_("说明"), required=False), exclusion=exclusion.code,
+        reason=_clean_text(note, field=_("说明"), required=False),
+        exclusion=exclusion.code,
     )
     return order
 
 
 @transaction.atomic
 def order_answer(
-    *, order: Order, actor: User, answer: str, knowledge_ref: str = "", expected_version: int | None = None
+    *,
+    order: Order,
+    actor: User,
+    answer: str,
+    knowledge_ref: str = "",
+    expected_version: int | None = None,
 ) -> Order:
     """Answer at once from the knowledge base and close (直接答复, Art. 14(1))."""
     order = _begin(order, actor, Action.ANSWER, expected_version)
     from_status = order.status
     order.answer = _clean_text(answer, field=_("答复内容"), limit=MAX_CONTENT)
-    order.status, order.close_reason, order.closed_at = Status.CLOSED, CloseReason.ANSWERED, clock.now()
+    order.status, order.close_reason, order.closed_at = (
+        Status.CLOSED,
+        CloseReason.ANSWERED,
+        clock.now(),
+    )
     _finish(
-        order, actor=actor, action=Action.ANSWER, from_status=from_status,
-        fields=["answer", "status", "close_reason", "closed_at"], knowledge=knowledge_ref,
+        order,
+        actor=actor,
+        action=Action.ANSWER,
+        from_status=from_status,
+        fields=["answer", "status", "close_reason", "closed_at"],
+        knowledge=knowledge_ref,
     )
     return order
 
 
 @transaction.atomic
-def order_merge(*, order: Order, into: Order, actor: User, note: str = "", expected_version: int | None = None) -> Order:
+def order_merge(
+    *, order: Order, into: Order, actor: User, note: str = "", expected_version: int | None = None
+) -> Order:
     """Merge a duplicate request into an earlier order (并单, Art. 12(6)); the caller then
     receives that order's result."""
     order = _begin(order, actor, Action.MERGE, expected_version)
-    target = Order.objects.select_for_update().get(pk=into.pk)
+    target = Order.objects.select_for_update(of=("self",)).get(pk=into.pk)
+    if not can_see(actor, target):
+        raise InvalidInput(_("找不到要并入的工单。"))
     if target.pk == order.pk:
         raise InvalidInput(_("不能并入工单自身。"))
     if target.status == Status.MERGED:
-        raise InvalidInput(_("工单 %(number)s 已并入其他工单,请并入主工单。") % {"number": target.number})
+        raise InvalidInput(
+            _("工单 %(number)s 已并入其他工单,请并入主工单。") % {"number": target.number}
+        )
     from_status = order.status
     order.status, order.merged_into, order.closed_at = Status.MERGED, target, clock.now()
     _finish(
-        order, actor=actor, action=Action.MERGE, from_status=from_status,
-        fields=["status", "merged_into", "closed_at"], reason=_clean_text(note, field=_("说明"), required=False),
+        order,
+        actor=actor,
+        action=Action.MERGE,
+        from_status=from_status,
+        fields=["status", "merged_into", "closed_at"],
+        reason=_clean_text(note, field=_("说明"), required=False),
         into=target.number,
     )
     return order
@@ -394,7 +484,12 @@ def order_merge(*, order: Order, into: Order, actor: User, note: str = "", expec
 
 @transaction.atomic
 def order_submit_for_review(
-    *, order: Order, actor: User, opinion: str, proposed_unit: Unit | None = None, expected_version: int | None = None
+    *,
+    order: Order,
+    actor: User,
+    opinion: str,
+    proposed_unit: Unit | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     """Send a complaint or report to the host unit's review with the operator's preliminary
     opinion (Art. 14(2): 热线工作人员提出初步意见提交热线主办单位审核)."""
@@ -403,11 +498,19 @@ def order_submit_for_review(
     order.preliminary_opinion = _clean_text(opinion, field=_("初步意见"))
     order.status = Status.PENDING_REVIEW
     event = _finish(
-        order, actor=actor, action=Action.SUBMIT_REVIEW, from_status=from_status,
-        fields=["preliminary_opinion", "status"], proposed_unit=getattr(proposed_unit, "code", None),
+        order,
+        actor=actor,
+        action=Action.SUBMIT_REVIEW,
+        from_status=from_status,
+        fields=["preliminary_opinion", "status"],
+        proposed_unit=getattr(proposed_unit, "code", None),
     )
     notify_role(
-        role=Role.REVIEWER, unit_code=HOST_UNIT_CODE, kind="review", event_key=_event_key(event), order=order,
+        role=Role.REVIEWER,
+        unit_code=HOST_UNIT_CODE,
+        kind="review",
+        event_key=_event_key(event),
+        order=order,
         body=_("工单 %(number)s 待审核。") % {"number": order.number},
     )
     return order
@@ -429,21 +532,33 @@ def order_review_approve(
     from_status, now = order.status, clock.now()
     assisting = _assign(order, lead_unit=lead_unit, assisting_units=assisting_units, now=now)
     event = _finish(
-        order, actor=actor, action=Action.REVIEW_APPROVE, from_status=from_status, fields=ASSIGN_FIELDS,
+        order,
+        actor=actor,
+        action=Action.REVIEW_APPROVE,
+        from_status=from_status,
+        fields=ASSIGN_FIELDS,
         reason=_clean_text(note, field=_("审核意见"), required=False),
-        lead_unit=lead_unit.code, assisting_units=[u.code for u in assisting], due_at=order.due_at.isoformat(),
+        lead_unit=lead_unit.code,
+        assisting_units=[u.code for u in assisting],
+        due_at=_iso(order.due_at),
     )
     _notify_dispatch(order, event, assisting)
     return order
 
 
 @transaction.atomic
-def order_review_send_back(*, order: Order, actor: User, note: str, expected_version: int | None = None) -> Order:
+def order_review_send_back(
+    *, order: Order, actor: User, note: str, expected_version: int | None = None
+) -> Order:
     """The host unit sends a proposal back to the operating centre with a note."""
     order = _begin(order, actor, Action.REVIEW_SEND_BACK, expected_version)
     from_status, order.status = order.status, Status.RECEIVED
     _finish(
-        order, actor=actor, action=Action.REVIEW_SEND_BACK, from_status=from_status, fields=["status"],
+        order,
+        actor=actor,
+        action=Action.REVIEW_SEND_BACK,
+        from_status=from_status,
+        fields=["status"],
         reason=_clean_text(note, field=_("退回意见")),
     )
     return order
@@ -465,11 +580,19 @@ def order_dispatch(
     """Dispatch to the lead unit and any assisting units; the working-day clock starts now."""
     order = _begin(order, actor, Action.DISPATCH, expected_version)
     from_status = order.status
-    assisting = _assign(order, lead_unit=lead_unit, assisting_units=assisting_units, now=clock.now())
+    assisting = _assign(
+        order, lead_unit=lead_unit, assisting_units=assisting_units, now=clock.now()
+    )
     event = _finish(
-        order, actor=actor, action=Action.DISPATCH, from_status=from_status, fields=ASSIGN_FIELDS,
+        order,
+        actor=actor,
+        action=Action.DISPATCH,
+        from_status=from_status,
+        fields=ASSIGN_FIELDS,
         reason=_clean_text(reason, field=_("派单说明"), required=False),
-        lead_unit=lead_unit.code, assisting_units=[u.code for u in assisting], due_at=order.due_at.isoformat(),
+        lead_unit=lead_unit.code,
+        assisting_units=[u.code for u in assisting],
+        due_at=_iso(order.due_at),
     )
     _notify_dispatch(order, event, assisting)
     return order
@@ -483,12 +606,18 @@ def order_sign(
     the timely-signing rate."""
     order = _begin(order, actor, Action.SIGN, expected_version)
     handler = handler or (actor if actor.has_role(Role.HANDLER) else None)
-    if handler is not None and (handler.unit_id != order.lead_unit_id or not handler.has_role(Role.HANDLER)):
+    if handler is not None and (
+        handler.unit_id != order.lead_unit_id or not handler.has_role(Role.HANDLER)
+    ):
         raise InvalidInput(_("承办人须是本单位的承办人员。"))
     from_status = order.status
     order.status, order.signed_at, order.handler = Status.IN_PROGRESS, clock.now(), handler
     _finish(
-        order, actor=actor, action=Action.SIGN, from_status=from_status, fields=["status", "signed_at", "handler"],
+        order,
+        actor=actor,
+        action=Action.SIGN,
+        from_status=from_status,
+        fields=["status", "signed_at", "handler"],
         handler=getattr(handler, "username", None),
     )
     return order
@@ -496,7 +625,12 @@ def order_sign(
 
 @transaction.atomic
 def order_return(
-    *, order: Order, actor: User, reason: str, suggested_unit: Unit | None = None, expected_version: int | None = None
+    *,
+    order: Order,
+    actor: User,
+    reason: str,
+    suggested_unit: Unit | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     """The lead unit returns a wrong dispatch (退单) with a reason and, where known, the unit
     it belongs to. The clock keeps running until the return is decided."""
@@ -505,15 +639,28 @@ def order_return(
     order.status_before_return, order.status = from_status, Status.RETURN_REVIEW
     order.return_count += 1
     event = _finish(
-        order, actor=actor, action=Action.RETURN, from_status=from_status,
-        fields=["status", "status_before_return", "return_count"], reason=_clean_text(reason, field=_("退单理由")),
+        order,
+        actor=actor,
+        action=Action.RETURN,
+        from_status=from_status,
+        fields=["status", "status_before_return", "return_count"],
+        reason=_clean_text(reason, field=_("退单理由")),
         suggested_unit=getattr(suggested_unit, "code", None),
     )
-    decider_role = Role.REVIEWER if order.request_type.needs_review or order.return_count >= 2 else Role.OPERATOR_LEAD
+    decider_role = (
+        Role.REVIEWER
+        if order.request_type.needs_review or order.return_count >= 2
+        else Role.OPERATOR_LEAD
+    )
     decider_unit = HOST_UNIT_CODE if decider_role == Role.REVIEWER else None
     notify_role(
-        role=decider_role, unit_code=decider_unit, kind="return", event_key=_event_key(event), order=order,
-        body=_("工单 %(number)s 被 %(unit)s 退回,待审核。") % {"number": order.number, "unit": order.lead_unit.name},
+        role=decider_role,
+        unit_code=decider_unit,
+        kind="return",
+        event_key=_event_key(event),
+        order=order,
+        body=_("工单 %(number)s 被 %(unit)s 退回,待审核。")
+        % {"number": order.number, "unit": _lead(order).name},
     )
     return order
 
@@ -540,21 +687,44 @@ def order_decide_return(
             raise InvalidInput(_("同意退单时须指定新的主办单位。"))
         if lead_unit.pk == order.lead_unit_id:
             raise InvalidInput(_("新的主办单位不能是退单单位。"))
-        previous = order.lead_unit.code
-        assisting = _assign(order, lead_unit=lead_unit, assisting_units=assisting_units, now=clock.now())
+        previous = _lead(order).code
+        assisting = _assign(
+            order, lead_unit=lead_unit, assisting_units=assisting_units, now=clock.now()
+        )
         order.status_before_return = ""
         event = _finish(
-            order, actor=actor, action=action, from_status=from_status, fields=[*ASSIGN_FIELDS, "status_before_return"],
-            reason=reason, from_unit=previous, lead_unit=lead_unit.code, assisting_units=[u.code for u in assisting],
-            due_at=order.due_at.isoformat(),
+            order,
+            actor=actor,
+            action=action,
+            from_status=from_status,
+            fields=[*ASSIGN_FIELDS, "status_before_return"],
+            reason=reason,
+            from_unit=previous,
+            lead_unit=lead_unit.code,
+            assisting_units=[u.code for u in assisting],
+            due_at=_iso(order.due_at),
         )
         _notify_dispatch(order, event, assisting)
     else:
-        order.status, order.status_before_return = order.status_before_return or Status.DISPATCHED, ""
-        event = _finish(order, actor=actor, action=action, from_status=from_status, fields=["status", "status_before_return"], reason=reason)
+        order.status, order.status_before_return = (
+            order.status_before_return or Status.DISPATCHED,
+            "",
+        )
+        event = _finish(
+            order,
+            actor=actor,
+            action=action,
+            from_status=from_status,
+            fields=["status", "status_before_return"],
+            reason=reason,
+        )
         notify_unit(
-            unit=order.lead_unit, kind="return_refused", event_key=_event_key(event), order=order,
-            body=_("工单 %(number)s 的退单申请未获同意:%(reason)s。请继续办理,期限不变。") % {"number": order.number, "reason": reason},
+            unit=_lead(order),
+            kind="return_refused",
+            event_key=_event_key(event),
+            order=order,
+            body=_("工单 %(number)s 的退单申请未获同意:%(reason)s。请继续办理,期限不变。")
+            % {"number": order.number, "reason": reason},
         )
     return order
 
@@ -573,29 +743,48 @@ def order_redispatch(
     order = _begin(order, actor, Action.REDISPATCH, expected_version)
     if lead_unit.pk == order.lead_unit_id:
         raise InvalidInput(_("新的主办单位与当前主办单位相同。"))
-    from_status, previous = order.status, order.lead_unit.code
-    assisting = _assign(order, lead_unit=lead_unit, assisting_units=assisting_units, now=clock.now())
+    from_status, previous = order.status, _lead(order).code
+    assisting = _assign(
+        order, lead_unit=lead_unit, assisting_units=assisting_units, now=clock.now()
+    )
     event = _finish(
-        order, actor=actor, action=Action.REDISPATCH, from_status=from_status, fields=ASSIGN_FIELDS,
-        reason=_clean_text(reason, field=_("改派理由")), from_unit=previous, lead_unit=lead_unit.code,
-        assisting_units=[u.code for u in assisting], due_at=order.due_at.isoformat(),
+        order,
+        actor=actor,
+        action=Action.REDISPATCH,
+        from_status=from_status,
+        fields=ASSIGN_FIELDS,
+        reason=_clean_text(reason, field=_("改派理由")),
+        from_unit=previous,
+        lead_unit=lead_unit.code,
+        assisting_units=[u.code for u in assisting],
+        due_at=_iso(order.due_at),
     )
     _notify_dispatch(order, event, assisting)
     return order
 
 
 @transaction.atomic
-def order_request_extension(*, order: Order, actor: User, reason: str, expected_version: int | None = None) -> Order:
+def order_request_extension(
+    *, order: Order, actor: User, reason: str, expected_version: int | None = None
+) -> Order:
     """The lead unit applies for the one extension (Art. 14(2): complaints and reports, once,
     before the due date)."""
     order = _begin(order, actor, Action.EXTENSION_REQUEST, expected_version)
     order.extension_status = ExtensionStatus.REQUESTED
     event = _finish(
-        order, actor=actor, action=Action.EXTENSION_REQUEST, from_status=order.status, fields=["extension_status"],
+        order,
+        actor=actor,
+        action=Action.EXTENSION_REQUEST,
+        from_status=order.status,
+        fields=["extension_status"],
         reason=_clean_text(reason, field=_("延期理由")),
     )
     notify_role(
-        role=Role.REVIEWER, unit_code=HOST_UNIT_CODE, kind="extension", event_key=_event_key(event), order=order,
+        role=Role.REVIEWER,
+        unit_code=HOST_UNIT_CODE,
+        kind="extension",
+        event_key=_event_key(event),
+        order=order,
         body=_("工单 %(number)s 申请延期,待审批。") % {"number": order.number},
     )
     return order
@@ -603,7 +792,12 @@ def order_request_extension(*, order: Order, actor: User, reason: str, expected_
 
 @transaction.atomic
 def order_decide_extension(
-    *, order: Order, actor: User, approve: bool, reason: str = "", expected_version: int | None = None
+    *,
+    order: Order,
+    actor: User,
+    approve: bool,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> Order:
     """The host unit approves (adding the extension's working days to the current due date)
     or refuses the extension (Art. 14(2): 经责任单位申请、热线主办单位批准可延期一次)."""
@@ -611,37 +805,79 @@ def order_decide_extension(
     order = _begin(order, actor, action, expected_version)
     data: dict[str, Any] = {}
     if approve:
+        if order.due_date is None:
+            raise WrongState(_("工单没有办理期限,不能延期。"))
         new_due_date, _covered = working_day_after(
             day=order.due_date, working_days=order.request_type.extension_working_days
         )
-        data = {"old_due_at": order.due_at.isoformat(), "due_at": due_at_for(due_date=new_due_date).isoformat()}
+        data = {
+            "old_due_at": _iso(order.due_at),
+            "due_at": due_at_for(due_date=new_due_date).isoformat(),
+        }
         order.due_at = due_at_for(due_date=new_due_date)
-        order.extension_status, order.extension_count = ExtensionStatus.APPROVED, order.extension_count + 1
+        order.extension_status, order.extension_count = (
+            ExtensionStatus.APPROVED,
+            order.extension_count + 1,
+        )
     else:
         order.extension_status = ExtensionStatus.DENIED
     event = _finish(
-        order, actor=actor, action=action, from_status=order.status, fields=["due_at", "extension_status", "extension_count"],
-        reason=_clean_text(reason, field=_("审批意见"), required=not approve), **data,
+        order,
+        actor=actor,
+        action=action,
+        from_status=order.status,
+        fields=["due_at", "extension_status", "extension_count"],
+        reason=_clean_text(reason, field=_("审批意见"), required=not approve),
+        **data,
     )
     notify_unit(
-        unit=order.lead_unit, kind="extension_decided", event_key=_event_key(event), order=order, sms_roles=(),
-        body=(_("工单 %(number)s 延期已批准,新期限 %(due)s。") if approve else _("工单 %(number)s 延期未获批准,期限不变。"))
-        % {"number": order.number, "due": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")},
+        unit=_lead(order),
+        kind="extension_decided",
+        event_key=_event_key(event),
+        order=order,
+        sms_roles=(),
+        body=(
+            _("工单 %(number)s 延期已批准,新期限 %(due)s。")
+            if approve
+            else _("工单 %(number)s 延期未获批准,期限不变。")
+        )
+        % {
+            "number": order.number,
+            "due": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M"),
+        },
     )
     return order
 
 
 @transaction.atomic
-def order_reply(*, order: Order, actor: User, text: str, expected_version: int | None = None) -> Order:
+def order_reply(
+    *, order: Order, actor: User, text: str, expected_version: int | None = None
+) -> Order:
     """The lead unit's handler drafts the reply; the unit's manager approves it before it
     leaves the unit (Art. 10: 办理、审核、答复)."""
     order = _begin(order, actor, Action.REPLY, expected_version)
-    reply = Reply.objects.create(order=order, unit=order.lead_unit, author=actor, text=_clean_text(text, field=_("答复内容"), limit=MAX_CONTENT))
+    reply = Reply.objects.create(
+        order=order,
+        unit=_lead(order),
+        author=actor,
+        text=_clean_text(text, field=_("答复内容"), limit=MAX_CONTENT),
+    )
     from_status, order.status = order.status, Status.REPLY_APPROVAL
-    event = _finish(order, actor=actor, action=Action.REPLY, from_status=from_status, fields=["status"], reply=reply.pk)
+    event = _finish(
+        order,
+        actor=actor,
+        action=Action.REPLY,
+        from_status=from_status,
+        fields=["status"],
+        reply=reply.pk,
+    )
     for role in (Role.MANAGER, Role.LEADER):
         notify_role(
-            role=role, unit_code=order.lead_unit.code, kind="reply_approval", event_key=_event_key(event), order=order,
+            role=role,
+            unit_code=_lead(order).code,
+            kind="reply_approval",
+            event_key=_event_key(event),
+            order=order,
             body=_("工单 %(number)s 的答复待您审批。") % {"number": order.number},
         )
     return order
@@ -649,7 +885,12 @@ def order_reply(*, order: Order, actor: User, text: str, expected_version: int |
 
 @transaction.atomic
 def order_decide_reply(
-    *, order: Order, actor: User, approve: bool, reason: str = "", expected_version: int | None = None
+    *,
+    order: Order,
+    actor: User,
+    approve: bool,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> Order:
     """The unit's manager (or leader) approves the reply, which goes to the operating centre's
     check (Art. 15), or sends it back to the handler."""
@@ -668,7 +909,15 @@ def order_decide_reply(
     if approve:
         order.replied_at = clock.now()
         fields.append("replied_at")
-    _finish(order, actor=actor, action=action, from_status=from_status, fields=fields, reason=reason, reply=reply.pk)
+    _finish(
+        order,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        fields=fields,
+        reason=reason,
+        reply=reply.pk,
+    )
     return order
 
 
@@ -677,7 +926,12 @@ def order_decide_reply(
 
 @transaction.atomic
 def order_check_reply(
-    *, order: Order, actor: User, accept: bool, reason: str = "", expected_version: int | None = None
+    *,
+    order: Order,
+    actor: User,
+    accept: bool,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> Order:
     """An operator checks the unit's reply (Art. 16). Accepted: the caller is told the result
     and the order waits for the satisfaction callback. Not acceptable (e.g. a perfunctory
@@ -688,11 +942,22 @@ def order_check_reply(
     if reply is None:
         raise WrongState(_("没有待审查的答复。"))
     reason = _clean_text(reason, field=_("退回理由"), required=not accept)
-    reply.checked_by, reply.state = actor, (Reply.State.ACCEPTED if accept else Reply.State.SENT_BACK)
+    reply.checked_by, reply.state = (
+        actor,
+        (Reply.State.ACCEPTED if accept else Reply.State.SENT_BACK),
+    )
     reply.save(update_fields=["checked_by", "state"])
     from_status = order.status
     order.status = Status.CALLBACK if accept else Status.IN_PROGRESS
-    event = _finish(order, actor=actor, action=action, from_status=from_status, fields=["status"], reason=reason, reply=reply.pk)
+    event = _finish(
+        order,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        fields=["status"],
+        reason=reason,
+        reply=reply.pk,
+    )
     if accept:
         # Confidential orders send no content by SMS (Art. 23).
         body = (
@@ -703,15 +968,24 @@ def order_check_reply(
         notify_caller(order=order, kind="feedback", event_key=_event_key(event), body=body)
     else:
         notify_unit(
-            unit=order.lead_unit, kind="redo", event_key=_event_key(event), order=order,
-            body=_("工单 %(number)s 的答复被退回重办:%(reason)s") % {"number": order.number, "reason": reason},
+            unit=_lead(order),
+            kind="redo",
+            event_key=_event_key(event),
+            order=order,
+            body=_("工单 %(number)s 的答复被退回重办:%(reason)s")
+            % {"number": order.number, "reason": reason},
         )
     return order
 
 
 @transaction.atomic
 def order_record_callback(
-    *, order: Order, actor: User, satisfaction: str, note: str = "", expected_version: int | None = None
+    *,
+    order: Order,
+    actor: User,
+    satisfaction: str,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Order:
     """Record the caller's satisfaction (Art. 16). Satisfied or basically satisfied closes the
     order; unsatisfied waits for the host unit's decision to reopen or close."""
@@ -724,52 +998,103 @@ def order_record_callback(
     if satisfaction == Satisfaction.UNSATISFIED:
         order.status = Status.UNSATISFIED
     else:
-        order.status, order.close_reason, order.closed_at = Status.CLOSED, CloseReason.CALLBACK, clock.now()
+        order.status, order.close_reason, order.closed_at = (
+            Status.CLOSED,
+            CloseReason.CALLBACK,
+            clock.now(),
+        )
         fields += ["close_reason", "closed_at"]
-    event = _finish(order, actor=actor, action=Action.CALLBACK, from_status=from_status, fields=fields, reason=note, satisfaction=satisfaction)
+    event = _finish(
+        order,
+        actor=actor,
+        action=Action.CALLBACK,
+        from_status=from_status,
+        fields=fields,
+        reason=note,
+        satisfaction=satisfaction,
+    )
     if satisfaction == Satisfaction.UNSATISFIED:
         notify_role(
-            role=Role.REVIEWER, unit_code=HOST_UNIT_CODE, kind="unsatisfied", event_key=_event_key(event), order=order,
+            role=Role.REVIEWER,
+            unit_code=HOST_UNIT_CODE,
+            kind="unsatisfied",
+            event_key=_event_key(event),
+            order=order,
             body=_("工单 %(number)s 回访不满意,待审定重办或办结。") % {"number": order.number},
         )
     return order
 
 
 @transaction.atomic
-def order_reopen(*, order: Order, actor: User, reason: str, expected_version: int | None = None) -> Order:
+def order_reopen(
+    *, order: Order, actor: User, reason: str, expected_version: int | None = None
+) -> Order:
     """The host unit reopens an unsatisfied order (重办): back to the same unit with a new
     limit, counted as a reopen; at most twice."""
     order = _begin(order, actor, Action.REOPEN, expected_version)
     reason = _clean_text(reason, field=_("重办理由"))
     from_status, now = order.status, clock.now()
     limit = order_limit(order)
-    order.status, order.reopen_count, order.satisfaction = Status.IN_PROGRESS, order.reopen_count + 1, ""
-    order.limit_working_days, order.due_at = limit, deadline_compute(start=now, working_days=limit).due_at
+    order.status, order.reopen_count, order.satisfaction = (
+        Status.IN_PROGRESS,
+        order.reopen_count + 1,
+        "",
+    )
+    order.limit_working_days, order.due_at = (
+        limit,
+        deadline_compute(start=now, working_days=limit).due_at,
+    )
+    # The reopened work runs on a new limit, which the unit may extend once like the first.
     order.extension_status, order.extension_count = ExtensionStatus.NONE, 0
     event = _finish(
-        order, actor=actor, action=Action.REOPEN, from_status=from_status,
-        fields=["status", "reopen_count", "satisfaction", "limit_working_days", "due_at", "extension_status", "extension_count"],
-        reason=reason, due_at=order.due_at.isoformat(),
+        order,
+        actor=actor,
+        action=Action.REOPEN,
+        from_status=from_status,
+        fields=[
+            "status",
+            "reopen_count",
+            "satisfaction",
+            "limit_working_days",
+            "due_at",
+            "extension_status",
+            "extension_count",
+        ],
+        reason=reason,
+        due_at=_iso(order.due_at),
     )
     notify_unit(
-        unit=order.lead_unit, kind="reopen", event_key=_event_key(event), order=order,
-        body=_("工单 %(number)s 回访不满意,主办单位要求重办:%(reason)s") % {"number": order.number, "reason": reason},
+        unit=_lead(order),
+        kind="reopen",
+        event_key=_event_key(event),
+        order=order,
+        body=_("工单 %(number)s 回访不满意,主办单位要求重办:%(reason)s")
+        % {"number": order.number, "reason": reason},
     )
     return order
 
 
 @transaction.atomic
-def order_close(*, order: Order, actor: User, reason: str, expected_version: int | None = None) -> Order:
+def order_close(
+    *, order: Order, actor: User, reason: str, expected_version: int | None = None
+) -> Order:
     """Close an order without a satisfied callback: by rule from the callback queue (operator
     lead, e.g. the caller could not be reached), or by the host unit's decision on an
     unsatisfied order (e.g. the demand is beyond policy)."""
     order = _begin(order, actor, Action.CLOSE, expected_version)
     from_status = order.status
-    close_reason = CloseReason.HOST_DECISION if from_status == Status.UNSATISFIED else CloseReason.BY_RULE
+    close_reason = (
+        CloseReason.HOST_DECISION if from_status == Status.UNSATISFIED else CloseReason.BY_RULE
+    )
     order.status, order.close_reason, order.closed_at = Status.CLOSED, close_reason, clock.now()
     _finish(
-        order, actor=actor, action=Action.CLOSE, from_status=from_status, fields=["status", "close_reason", "closed_at"],
-        reason=_clean_text(reason, field=_("办结说明")), close_reason=close_reason,
+        order,
+        actor=actor,
+        action=Action.CLOSE,
+        from_status=from_status,
+        fields=["status", "close_reason", "closed_at"],
+        reason=_clean_text(reason, field=_("办结说明")),
+        close_reason=close_reason,
     )
     return order
 
@@ -778,29 +1103,54 @@ def order_close(*, order: Order, actor: User, reason: str, expected_version: int
 
 
 @transaction.atomic
-def order_urge(*, order: Order, actor: User, note: str, expected_version: int | None = None) -> Order:
+def order_urge(
+    *, order: Order, actor: User, note: str, expected_version: int | None = None
+) -> Order:
     """An operator urges the unit (催办, Art. 16: 跟踪落实); the unit is notified."""
     order = _begin(order, actor, Action.URGE, expected_version)
     order.urge_count += 1
     note = _clean_text(note, field=_("催办内容"))
-    event = _finish(order, actor=actor, action=Action.URGE, from_status=order.status, fields=["urge_count"], reason=note)
+    event = _finish(
+        order,
+        actor=actor,
+        action=Action.URGE,
+        from_status=order.status,
+        fields=["urge_count"],
+        reason=note,
+    )
     notify_unit(
-        unit=order.lead_unit, kind="urge", event_key=_event_key(event), order=order,
-        body=_("工单 %(number)s 催办(第 %(n)d 次):%(note)s") % {"number": order.number, "n": order.urge_count, "note": note},
+        unit=_lead(order),
+        kind="urge",
+        event_key=_event_key(event),
+        order=order,
+        body=_("工单 %(number)s 催办(第 %(n)d 次):%(note)s")
+        % {"number": order.number, "n": order.urge_count, "note": note},
     )
     return order
 
 
 @transaction.atomic
-def order_supervise(*, order: Order, actor: User, note: str, expected_version: int | None = None) -> Order:
+def order_supervise(
+    *, order: Order, actor: User, note: str, expected_version: int | None = None
+) -> Order:
     """The host or supervising unit puts the order under supervision (督办, Art. 5, 6); the
     unit's manager and leader are notified."""
     order = _begin(order, actor, Action.SUPERVISE, expected_version)
     order.is_supervised = True
     note = _clean_text(note, field=_("督办意见"))
-    event = _finish(order, actor=actor, action=Action.SUPERVISE, from_status=order.status, fields=["is_supervised"], reason=note)
+    event = _finish(
+        order,
+        actor=actor,
+        action=Action.SUPERVISE,
+        from_status=order.status,
+        fields=["is_supervised"],
+        reason=note,
+    )
     notify_unit(
-        unit=order.lead_unit, kind="supervise", event_key=_event_key(event), order=order,
+        unit=_lead(order),
+        kind="supervise",
+        event_key=_event_key(event),
+        order=order,
         sms_roles=(Role.MANAGER, Role.LEADER),
         body=_("工单 %(number)s 已被督办:%(note)s") % {"number": order.number, "note": note},
     )
@@ -816,13 +1166,20 @@ def order_reveal_caller(*, order: Order, actor: User, reason: str) -> tuple[str,
     reveal is written to the audit trail (Art. 22: 不得泄露市民个人信息)."""
     from hotline.audit.models import AuditEntry
     from hotline.audit.services import audit_record
-    from hotline.orders.permissions import can_see
 
     if not can_see(actor, order):
         raise NotAllowed(_("工单不存在或无权查看。"))
-    if not (actor.has_role(*CENTRE_ROLES, Role.REVIEWER) or (actor.is_unit_staff and actor.has_role(Role.HANDLER, Role.MANAGER))):
+    if not (
+        actor.has_role(*CENTRE_ROLES, Role.REVIEWER)
+        or (actor.is_unit_staff and actor.has_role(Role.HANDLER, Role.MANAGER))
+    ):
         raise NotAllowed(_("您无权查看诉求人的联系方式。"))
     reason = _clean_text(reason, field=_("查看事由"), limit=200)
     fresh = Order.objects.get(pk=order.pk)
-    audit_record(actor=actor, action=AuditEntry.Action.REVEAL_PERSONAL_DATA, target=fresh.number, reason=reason)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.REVEAL_PERSONAL_DATA,
+        target=fresh.number,
+        reason=reason,
+    )
     return fresh.caller_name, fresh.caller_phone

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,9 +14,10 @@ from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
 from hotline.orders.forms import ACTION_FORMS, OrderCreateForm, RevealForm
 from hotline.orders.models import Channel, Status
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
+from hotline.web.http import AuthenticatedRequest
 
 
-def _access_or_404(request: HttpRequest, number: str):  # type: ignore[no-untyped-def]
+def _access_or_404(request: AuthenticatedRequest, number: str):  # type: ignore[no-untyped-def]
     try:
         return order_get_for_user(user=request.user, number=number)
     except OrderNotFound as exc:
@@ -24,7 +25,7 @@ def _access_or_404(request: HttpRequest, number: str):  # type: ignore[no-untype
 
 
 @login_required
-def order_list_view(request: HttpRequest) -> HttpResponse:
+def order_list_view(request: AuthenticatedRequest) -> HttpResponse:
     params = request.GET
     filters = OrderFilter(
         status=params.get("status", "") if params.get("status", "") in Status.values else "",
@@ -35,7 +36,9 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
         due_soon=params.get("due_soon") == "1",
         open_only=params.get("open") == "1",
     )
-    page = Paginator(order_list(user=request.user, filters=filters), 50).get_page(params.get("page"))
+    page = Paginator(order_list(user=request.user, filters=filters), 50).get_page(
+        params.get("page")
+    )
     return render(
         request,
         "orders/order_list.html",
@@ -43,7 +46,7 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, access, forms=None) -> dict:  # type: ignore[no-untyped-def]
+def _detail_context(request: AuthenticatedRequest, access, forms=None) -> dict:  # type: ignore[no-untyped-def]
     order = access.order
     bound = forms or {}
     action_forms = [
@@ -54,23 +57,27 @@ def _detail_context(request: HttpRequest, access, forms=None) -> dict:  # type: 
     return {
         "order": order,
         "history": order_history(order=order),
-        "assignments": order.assignments.select_related("unit").order_by("-is_active", "role", "assigned_at"),
+        "assignments": order.assignments.select_related("unit").order_by(
+            "-is_active", "role", "assigned_at"
+        ),
         "replies": order.replies.select_related("unit", "author").order_by("created_at"),
         "action_forms": action_forms,
         "reveal_form": RevealForm(),
-        "may_reveal": request.user.has_role(*CENTRE_ROLES, Role.REVIEWER, Role.HANDLER, Role.MANAGER),
+        "may_reveal": request.user.has_role(
+            *CENTRE_ROLES, Role.REVIEWER, Role.HANDLER, Role.MANAGER
+        ),
     }
 
 
 @login_required
-def order_detail_view(request: HttpRequest, number: str) -> HttpResponse:
+def order_detail_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
     access = _access_or_404(request, number)
     return render(request, "orders/order_detail.html", _detail_context(request, access))
 
 
 @login_required
 @require_POST
-def order_action_view(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def order_action_view(request: AuthenticatedRequest, number: str, action: str) -> HttpResponse:
     access = _access_or_404(request, number)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
@@ -87,20 +94,27 @@ def order_action_view(request: HttpRequest, number: str, action: str) -> HttpRes
             messages.success(request, _("已完成:%(action)s。") % {"action": form.label})
             return redirect("orders:detail", number=number)
     # Show the page again with what was typed and why it was refused; nothing was changed.
-    access = order_get_for_user(user=request.user, number=number)
+    access = _access_or_404(request, number)
     messages.error(request, _("操作未完成:%(action)s。") % {"action": form.label})
-    return render(request, "orders/order_detail.html", _detail_context(request, access, {action: form}), status=status)
+    return render(
+        request,
+        "orders/order_detail.html",
+        _detail_context(request, access, {action: form}),
+        status=status,
+    )
 
 
 @login_required
 @require_POST
-def order_reveal_view(request: HttpRequest, number: str) -> HttpResponse:
+def order_reveal_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
     access = _access_or_404(request, number)
     form = RevealForm(request.POST)
     context = _detail_context(request, access)
     if form.is_valid():
         try:
-            name, phone = services.order_reveal_caller(order=access.order, actor=request.user, reason=form.cleaned_data["reason"])
+            name, phone = services.order_reveal_caller(
+                order=access.order, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return render(request, "orders/order_detail.html", context, status=403)
@@ -112,7 +126,7 @@ def order_reveal_view(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def order_create_view(request: HttpRequest) -> HttpResponse:
+def order_create_view(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_role(*CENTRE_ROLES):
         raise Http404(_("无权登记工单。"))
     form = OrderCreateForm(request.POST or None)
@@ -139,4 +153,6 @@ def order_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已登记工单 %(number)s。") % {"number": order.number})
             return redirect("orders:detail", number=order.number)
-    return render(request, "orders/order_create.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "orders/order_create.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,27 +16,51 @@ class PlaceChoiceField(forms.ModelChoiceField):
 
 class SubmitForm(forms.Form):
     request_type = forms.ModelChoiceField(
-        label=_("诉求类型"), queryset=RequestType.objects.none(), widget=forms.RadioSelect, empty_label=None,
+        label=_("诉求类型"),
+        queryset=RequestType.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
         error_messages={"required": _("请选择诉求类型。")},
     )
-    place = PlaceChoiceField(label=_("所在社区/村"), queryset=Place.objects.none(), required=False, empty_label=_("不清楚或不涉及"))
-    address = forms.CharField(label=_("详细地址"), max_length=200, required=False, help_text=_("例如:某小区 3 号楼东侧"))
+    place = PlaceChoiceField(
+        label=_("所在社区/村"),
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label=_("不清楚或不涉及"),
+    )
+    address = forms.CharField(
+        label=_("详细地址"), max_length=200, required=False, help_text=_("例如:某小区 3 号楼东侧")
+    )
     content = forms.CharField(
-        label=_("您要反映的事情"), min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("请描述您要反映的事情。"), "min_length": _("请至少写 10 个字,说清时间、地点和事情经过。")},
+        label=_("您要反映的事情"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("请描述您要反映的事情。"),
+            "min_length": _("请至少写 10 个字,说清时间、地点和事情经过。"),
+        },
     )
     caller_name = forms.CharField(label=_("您的称呼"), max_length=40, required=False)
     caller_phone = forms.CharField(
-        label=_("手机号码"), max_length=20, help_text=_("用于联系您和查询办理结果,不会公开。"),
+        label=_("手机号码"),
+        max_length=20,
+        help_text=_("用于联系您和查询办理结果,不会公开。"),
         error_messages={"required": _("请填写手机号码,以便查询办理结果。")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    is_confidential = forms.BooleanField(label=_("请为我保密(不向无关人员透露我的信息)"), required=False)
+    is_confidential = forms.BooleanField(
+        label=_("请为我保密(不向无关人员透露我的信息)"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["request_type"].queryset = RequestType.objects.filter(code__in=WEB_REQUEST_TYPES)  # type: ignore[attr-defined]
-        self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("unit")  # type: ignore[attr-defined]
+        cast(
+            forms.ModelChoiceField, self.fields["request_type"]
+        ).queryset = RequestType.objects.filter(code__in=WEB_REQUEST_TYPES)
+        cast(forms.ModelChoiceField, self.fields["place"]).queryset = Place.objects.filter(
+            is_active=True
+        ).select_related("unit")
 
     def clean_caller_phone(self) -> str:
         phone = self.cleaned_data["caller_phone"].strip()
@@ -47,10 +71,14 @@ class SubmitForm(forms.Form):
 
 class LookupForm(forms.Form):
     number = forms.CharField(
-        label=_("工单编号"), max_length=24, error_messages={"required": _("请填写工单编号。")},
+        label=_("工单编号"),
+        max_length=24,
+        error_messages={"required": _("请填写工单编号。")},
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
     phone = forms.CharField(
-        label=_("提交时填写的手机号码"), max_length=20, error_messages={"required": _("请填写手机号码。")},
+        label=_("提交时填写的手机号码"),
+        max_length=20,
+        error_messages={"required": _("请填写手机号码。")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )

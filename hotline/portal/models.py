@@ -18,3 +18,6 @@ class PortalAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["client", "kind", "at"], name="portal_attempt_client")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"

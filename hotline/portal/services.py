@@ -40,7 +40,9 @@ def client_key(address: str) -> str:
 
 
 def _recent(client: str, kind: str, window: timedelta) -> int:
-    return PortalAttempt.objects.filter(client=client, kind=kind, at__gte=clock.now() - window).count()
+    return PortalAttempt.objects.filter(
+        client=client, kind=kind, at__gte=clock.now() - window
+    ).count()
 
 
 @transaction.atomic
@@ -91,7 +93,9 @@ def portal_find_order(*, client: str, number: str, phone: str) -> Order | None:
             .first()
         )
     if order is None:
-        PortalAttempt.objects.create(client=client, kind=PortalAttempt.Kind.LOOKUP_FAILED, at=clock.now())
+        PortalAttempt.objects.create(
+            client=client, kind=PortalAttempt.Kind.LOOKUP_FAILED, at=clock.now()
+        )
     return order
 
 
@@ -132,5 +136,11 @@ def portal_public_view(*, order: Order) -> PublicView:
         accepted = source.replies.filter(state=Reply.State.ACCEPTED).order_by("-created_at").first()
         reply = accepted.text if accepted else ""
     if order.exclusion_id:
-        reply = _("不予受理:%(reason)s") % {"reason": order.exclusion.name} if order.exclusion else reply
-    return PublicView(order=order, stage=str(_STAGES[Status(source.status)]), reply=reply, answered=bool(reply))
+        reply = (
+            _("不予受理:%(reason)s") % {"reason": order.exclusion.name}
+            if order.exclusion
+            else reply
+        )
+    return PublicView(
+        order=order, stage=str(_STAGES[Status(source.status)]), reply=reply, answered=bool(reply)
+    )

@@ -34,7 +34,11 @@ def portal_home_view(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "portal/home.html",
-        {"request_types": RequestType.objects.all(), "exclusions": ExclusionReason.objects.all(), "lookup": LookupForm()},
+        {
+            "request_types": RequestType.objects.all(),
+            "exclusions": ExclusionReason.objects.all(),
+            "lookup": LookupForm(),
+        },
     )
 
 
@@ -57,9 +61,16 @@ def portal_submit_view(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
-            return _render(request, "portal/submit.html", {"form": form}, status=429 if isinstance(exc, TooManyAttempts) else 400)
+            return _render(
+                request,
+                "portal/submit.html",
+                {"form": form},
+                status=429 if isinstance(exc, TooManyAttempts) else 400,
+            )
         return _render(request, "portal/submitted.html", {"order": order})
-    return _render(request, "portal/submit.html", {"form": form}, status=400 if form.errors else 200)
+    return _render(
+        request, "portal/submit.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @never_cache
@@ -68,7 +79,11 @@ def portal_lookup_view(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            order = portal_find_order(client=_client(request), number=form.cleaned_data["number"], phone=form.cleaned_data["phone"])
+            order = portal_find_order(
+                client=_client(request),
+                number=form.cleaned_data["number"],
+                phone=form.cleaned_data["phone"],
+            )
         except TooManyAttempts as exc:
             form.add_error(None, exc.message)
             return _render(request, "portal/lookup.html", {"form": form}, status=429)
@@ -76,7 +91,9 @@ def portal_lookup_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "没有找到与该编号和手机号码对应的工单,请核对后重试。")
             return _render(request, "portal/lookup.html", {"form": form}, status=404)
         return _render(request, "portal/order.html", {"view": portal_public_view(order=order)})
-    return _render(request, "portal/lookup.html", {"form": form}, status=400 if form.errors else 200)
+    return _render(
+        request, "portal/lookup.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_POST

@@ -73,12 +73,16 @@ def _master_key() -> bytes:
     except (binascii.Error, ValueError) as exc:
         raise ImproperlyConfigured(f"The personal-data key from {source} is not base64") from exc
     if len(key) != 32:
-        raise ImproperlyConfigured(f"The personal-data key from {source} must be 32 bytes, not {len(key)}")
+        raise ImproperlyConfigured(
+            f"The personal-data key from {source} must be 32 bytes, not {len(key)}"
+        )
     return key
 
 
 def _derive(master: bytes, purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"hotline/" + purpose).derive(master)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"hotline/" + purpose).derive(
+        master
+    )
 
 
 @lru_cache(maxsize=1)

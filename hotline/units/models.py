@@ -25,7 +25,12 @@ class Unit(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     duties = models.JSONField(_("职责"), default=list, blank=True, help_text=_("每行一项职责"))
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
@@ -55,14 +60,18 @@ class Place(models.Model):
 
     name = models.CharField(_("名称"), max_length=60)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    unit = models.ForeignKey(Unit, verbose_name=_("所属属地单位"), on_delete=models.PROTECT, related_name="places")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属属地单位"), on_delete=models.PROTECT, related_name="places"
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("社区/村")
         verbose_name_plural = _("社区/村")
         ordering = ["unit__sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="place_unique_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="place_unique_per_unit")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -21,7 +21,9 @@ def home_view(request: AuthenticatedRequest) -> HttpResponse:
     if not user.is_admin_only:
         counts = status_counts(user=user)
         context.update(
-            counts=[(value, label, counts[value]) for value, label in Status.choices if counts[value]],
+            counts=[
+                (value, label, counts[value]) for value, label in Status.choices if counts[value]
+            ],
             overdue=order_list(user=user, filters=OrderFilter(overdue=True)).count(),
             due_soon=order_list(user=user, filters=OrderFilter(due_soon=True)).count(),
             recent=order_list(user=user, filters=OrderFilter(open_only=True))[:15],

@@ -83,7 +83,7 @@ class Command(BaseCommand):
         else:
             if extend:
                 raise _fail("--extend 只能与 --type 一起使用")
-            days = parse_days(raw_days)
+            days = parse_days(str(raw_days))
 
         deadline = deadline_compute(start=start, working_days=days)
         if extension:

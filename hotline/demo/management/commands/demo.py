@@ -24,24 +24,36 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
-        parser.add_argument("--orders", type=int, default=400, help="demo orders to generate into an empty database")
+        parser.add_argument(
+            "--orders", type=int, default=400, help="demo orders to generate into an empty database"
+        )
         parser.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
 
     def handle(self, *args, addr: str, orders: int, no_serve: bool, **options) -> None:  # type: ignore[no-untyped-def]
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         if not settings.HOTLINE_DATA_KEY and ensure_key_file(Path(settings.HOTLINE_DATA_KEY_PATH)):
-            self.stdout.write(f"Created the personal-data key {settings.HOTLINE_DATA_KEY_PATH} (keep it: the data cannot be read without it).")
+            self.stdout.write(
+                f"Created the personal-data key {settings.HOTLINE_DATA_KEY_PATH} (keep it: the data cannot be read without it)."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         counts = catalogue_load()
-        self.stdout.write(f"Catalogue: {counts.units} units, {counts.places} places, {counts.categories} categories.")
+        self.stdout.write(
+            f"Catalogue: {counts.units} units, {counts.places} places, {counts.categories} categories."
+        )
         summary = demo_load(orders=orders)
-        self.stdout.write(f"Demo data: {summary.accounts_created} accounts and {summary.orders_created} orders created.")
+        self.stdout.write(
+            f"Demo data: {summary.accounts_created} accounts and {summary.orders_created} orders created."
+        )
         self.stdout.write(self.style.SUCCESS(f"\n演示账户(密码均为 {DEMO_PASSWORD},仅限演示环境):"))
         for line in demo_account_lines():
             self.stdout.write(line)
         if no_serve:
             return
-        self.stdout.write(self.style.SUCCESS(f"\n工作台 http://{addr}/   市民门户 http://{addr}/portal/   管理后台 http://{addr}/admin/\n"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n工作台 http://{addr}/   市民门户 http://{addr}/portal/   管理后台 http://{addr}/admin/\n"
+            )
+        )
         worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
             [sys.executable, "-m", "hotline", "db_worker", "--interval", "1", "--no-reload"],
             env=os.environ.copy(),

@@ -1,0 +1,158 @@
+from hotline.orders import services
+from hotline.orders.models import Channel, Order, Status
+from hotline.portal.models import PortalAttempt
+from hotline.portal.services import LOOKUP_FAILURES_ALLOWED, SUBMISSIONS_ALLOWED
+from hotline.testing import BaseTestCase
+
+PHONE = "13912345678"
+
+
+class PortalTestCase(BaseTestCase):
+    def submit(self, **overrides):  # type: ignore[no-untyped-def]
+        data = {
+            "request_type": "consult",
+            "content": "请问居住证在哪里办理,需要带什么材料?",
+            "caller_phone": PHONE,
+        }
+        data.update(overrides)
+        return self.client.post("/portal/submit/", data)
+
+    def lookup(self, number: str, phone: str = PHONE, ip: str = "10.0.0.1"):  # type: ignore[no-untyped-def]
+        return self.client.post(
+            "/portal/track/", {"number": number, "phone": phone}, REMOTE_ADDR=ip
+        )
+
+
+class SubmitTests(PortalTestCase):
+    def test_resident_submission_becomes_a_web_order_and_shows_its_number(self):
+        response = self.submit()
+        order = Order.objects.get()
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, order.number)
+        self.assertEqual(order.channel, Channel.WEB)
+        self.assertEqual(order.status, Status.RECEIVED)
+        self.assertIsNone(order.created_by)
+        self.assertEqual(order.caller_phone_mask, "139****5678")
+
+    def test_missing_fields_are_explained_in_chinese_and_typed_text_is_kept(self):
+        response = self.submit(caller_phone="", content="居住证怎么办理呢请问")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "请填写手机号码", status_code=400)
+        self.assertContains(response, "居住证怎么办理呢请问", status_code=400)
+        self.assertFalse(Order.objects.exists())
+
+    def test_bad_phone_is_refused(self):
+        response = self.submit(caller_phone="12ab")
+        self.assertContains(response, "手机号码格式不正确", status_code=400)
+        self.assertFalse(Order.objects.exists())
+
+    def test_emergency_cannot_be_submitted_on_the_web(self):
+        response = self.submit(request_type="emergency")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Order.objects.exists())
+
+    def test_too_many_submissions_from_one_client_are_slowed_down(self):
+        for _ in range(SUBMISSIONS_ALLOWED):
+            self.assertEqual(self.submit().status_code, 200)
+        response = self.submit()
+        self.assertContains(response, "提交过于频繁", status_code=429)
+        self.assertEqual(Order.objects.count(), SUBMISSIONS_ALLOWED)
+        other = self.client.post(
+            "/portal/submit/",
+            {
+                "request_type": "consult",
+                "content": "请问居住证在哪里办理,需要带什么材料?",
+                "caller_phone": PHONE,
+            },
+            REMOTE_ADDR="10.9.9.9",
+        )
+        self.assertEqual(other.status_code, 200)
+
+
+class LookupTests(PortalTestCase):
+    def setUp(self) -> None:
+        self.submit()
+        self.order = Order.objects.get()
+
+    def test_number_and_phone_show_the_order(self):
+        response = self.lookup(self.order.number)
+        self.assertContains(response, self.order.number)
+        self.assertContains(response, "已受理")
+        self.assertContains(response, "居住证")
+
+    def test_phone_written_differently_still_matches(self):
+        response = self.lookup(self.order.number, phone="+86 139-1234-5678")
+        self.assertEqual(response.status_code, 200)
+
+    def test_wrong_phone_shows_nothing_of_the_order(self):
+        response = self.lookup(self.order.number, phone="13900000000")
+        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(response, "居住证", status_code=404)
+        self.assertContains(response, "没有找到", status_code=404)
+
+    def test_repeated_failures_from_one_address_are_slowed_down_without_locking_out_others(self):
+        for _ in range(LOOKUP_FAILURES_ALLOWED):
+            self.assertEqual(self.lookup(self.order.number, phone="13900000000").status_code, 404)
+        # Even the right pair is refused from that address for a while ...
+        response = self.lookup(self.order.number)
+        self.assertContains(response, "查询失败次数过多", status_code=429)
+        # ... but not from another one.
+        self.assertEqual(self.lookup(self.order.number, ip="10.0.0.2").status_code, 200)
+        self.assertEqual(
+            PortalAttempt.objects.filter(kind=PortalAttempt.Kind.LOOKUP_FAILED).count(),
+            LOOKUP_FAILURES_ALLOWED,
+        )
+
+    def test_client_addresses_are_not_stored_in_clear(self):
+        self.lookup(self.order.number, phone="13900000000")
+        for attempt in PortalAttempt.objects.all():
+            self.assertNotIn("10.0.0.1", attempt.client)
+            self.assertEqual(len(attempt.client), 64)
+
+    def test_reply_is_shown_only_after_the_operating_centre_accepted_it(self):
+        order = services.order_accept(order=self.order, actor=self.operator)
+        order = services.order_dispatch(order=order, actor=self.operator, lead_unit=self.unit_a)
+        order = services.order_sign(order=order, actor=self.handler_a)
+        order = services.order_reply(
+            order=order, actor=self.handler_a, text="请携带身份证到便民服务中心办理。"
+        )
+        order = services.order_decide_reply(order=order, actor=self.manager_a, approve=True)
+        self.assertNotContains(self.lookup(self.order.number), "便民服务中心办理")
+        services.order_check_reply(order=order, actor=self.operator, accept=True)
+        response = self.lookup(self.order.number)
+        self.assertContains(response, "请携带身份证到便民服务中心办理")
+        self.assertContains(response, "已答复")
+
+    def test_merged_request_shows_the_result_of_the_order_it_joined(self):
+        earlier = self.create_order(request_type="consult", content="居住证办理地点和材料")
+        earlier = services.order_answer(
+            order=earlier, actor=self.operator, answer="居住证在各街道便民服务中心办理。"
+        )
+        services.order_merge(order=self.order, into=earlier, actor=self.operator)
+        response = self.lookup(self.order.number)
+        self.assertContains(response, "居住证在各街道便民服务中心办理")
+
+
+class DisplayModeTests(PortalTestCase):
+    def test_large_type_mode_is_remembered(self):
+        response = self.client.post("/portal/display/", {"large": "1", "next": "/portal/submit/"})
+        self.assertRedirects(response, "/portal/submit/", fetch_redirect_response=False)
+        page = self.client.get("/portal/submit/")
+        self.assertContains(page, 'class="large"')
+
+    def test_display_switch_does_not_redirect_off_site(self):
+        response = self.client.post(
+            "/portal/display/", {"large": "1", "next": "https://evil.example/"}
+        )
+        self.assertEqual(response["Location"], "/portal/")
+
+    def test_pages_have_landmarks_and_labels(self):
+        page = self.client.get("/portal/submit/")
+        for marker in [
+            'role="main"',
+            'role="banner"',
+            'lang="zh-Hans"',
+            '<label for="id_content">',
+            "<legend>",
+        ]:
+            self.assertContains(page, marker)

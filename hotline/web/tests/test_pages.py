@@ -1,0 +1,136 @@
+"""The staff pages around the orders: health check, sign-in, the home page of every persona,
+the public portal and Open311 lists, and the admin reserved to system administrators."""
+
+from xml.etree import ElementTree
+
+from django.urls import reverse
+
+from hotline.testing import PASSWORD, BaseTestCase
+
+
+class HealthTests(BaseTestCase):
+    def test_healthz_reports_ok_as_json(self):
+        response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/json")
+        self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
+        self.assertIn("no-cache", response["Cache-Control"])
+
+
+class LoginTests(BaseTestCase):
+    def test_login_page_renders(self):
+        response = self.client.get("/login/")
+        self.assertContains(response, "<h1>登录</h1>")
+        self.assertContains(response, 'name="password"')
+        self.assertNotContains(response, "用户名或密码不正确")
+
+    def test_wrong_password_shows_the_chinese_error(self):
+        response = self.client.post(
+            "/login/", {"username": "operator", "password": "wrong-password"}
+        )
+        self.assertContains(response, "用户名或密码不正确,请重试。")
+        self.assertNotIn("_auth_user_id", self.client.session)
+        self.assertRedirects(self.client.get("/"), "/login/?next=/", fetch_redirect_response=False)
+
+    def test_right_password_signs_in_and_goes_home(self):
+        response = self.client.post("/login/", {"username": "operator", "password": PASSWORD})
+        self.assertRedirects(response, "/", fetch_redirect_response=False)
+        self.assertEqual(int(self.client.session["_auth_user_id"]), self.operator.pk)
+
+    def test_logout_by_post_signs_out(self):
+        self.client.force_login(self.operator)
+        response = self.client.post(reverse("logout"))
+        self.assertRedirects(response, "/login/", fetch_redirect_response=False)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+
+class HomeTests(BaseTestCase):
+    def test_home_renders_for_every_persona(self):
+        personas = (
+            self.operator, self.lead, self.reviewer, self.supervisor, self.auditor, self.sysadmin,
+            self.handler_a, self.manager_a, self.leader_a, self.handler_b, self.manager_b,
+        )  # fmt: skip
+        for user in personas:
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                response = self.client.get("/")
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "工作台")
+
+    def test_sysadmin_sees_the_separation_of_duties_note_and_no_orders(self):
+        order = self.dispatched_order()
+        self.client.force_login(self.sysadmin)
+        response = self.client.get("/")
+        self.assertContains(response, "三员分立")
+        self.assertContains(response, reverse("admin:index"))
+        self.assertNotContains(response, order.number)
+        self.assertNotContains(response, "在办工单")
+
+    def test_operator_home_lists_open_orders_without_the_admin_note(self):
+        order = self.dispatched_order()
+        self.client.force_login(self.operator)
+        response = self.client.get("/")
+        self.assertNotContains(response, "三员分立")
+        self.assertContains(response, "在办工单")
+        self.assertContains(response, order.number)
+        self.assertNotContains(response, reverse("admin:index"))
+
+    def test_unit_home_shows_only_the_units_orders(self):
+        order_a, order_b = self.dispatched_order(), self.dispatched_order(unit=self.unit_b)
+        self.client.force_login(self.handler_b)
+        response = self.client.get("/")
+        self.assertContains(response, order_b.number)
+        self.assertNotContains(response, order_a.number)
+
+
+class PublicPageTests(BaseTestCase):
+    def test_portal_renders_without_signing_in(self):
+        response = self.client.get("/portal/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "12345")
+        self.assertContains(response, "求助")  # the request types and their limits
+
+    def test_open311_services_in_json(self):
+        response = self.client.get("/open311/v2/services.json")
+        self.assertEqual(response.status_code, 200)
+        services = {row["service_code"]: row for row in response.json()}
+        self.assertEqual(services["urban.02"]["service_name"], "违法建设")
+        self.assertEqual(services["urban.02"]["type"], "realtime")
+        self.assertNotIn("urban", services)  # groups are not services
+
+    def test_open311_services_in_xml(self):
+        response = self.client.get("/open311/v2/services.xml")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response["Content-Type"].startswith("text/xml"))
+        root = ElementTree.fromstring(response.content)
+        self.assertEqual(root.tag, "services")
+        names = {
+            node.findtext("service_code"): node.findtext("service_name")
+            for node in root.iter("service")
+        }
+        self.assertEqual(names["urban.02"], "违法建设")
+        self.assertEqual(len(names), len(self.client.get("/open311/v2/services.json").json()))
+
+    def test_open311_unknown_format_is_404(self):
+        self.assertEqual(self.client.get("/open311/v2/services.csv").status_code, 404)
+
+
+class AdminTests(BaseTestCase):
+    def test_admin_index_loads_for_the_sysadmin(self):
+        self.client.force_login(self.sysadmin)
+        response = self.client.get("/admin/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "系统配置")
+
+    def test_admin_is_refused_to_operators_and_other_staff(self):
+        for user in (self.operator, self.reviewer, self.auditor, self.manager_a):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                response = self.client.get("/admin/")
+                self.assertRedirects(
+                    response, "/admin/login/?next=/admin/", fetch_redirect_response=False
+                )
+
+    def test_admin_does_not_register_orders(self):
+        self.client.force_login(self.sysadmin)
+        self.assertEqual(self.client.get("/admin/orders/order/").status_code, 404)
