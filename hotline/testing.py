@@ -68,7 +68,7 @@ class Personas:
         defaults: dict[str, Any] = {
             "caller_name": "张三",
             "caller_phone": "13812345678",
-            "content": "小区门口有违法建设,影响通行。",
+            "content": "小区门口有违法建设，影响通行。",
         }
         defaults.update(kwargs)
         return services.order_create(

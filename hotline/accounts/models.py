@@ -18,7 +18,9 @@ def validate_roles(value: object) -> None:
         raise ValidationError(_("角色必须是角色代码的列表"))
     unknown = set(value) - set(Role.values)
     if unknown:
-        raise ValidationError(_("未知角色:%(roles)s"), params={"roles": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("未知角色：%(roles)s"), params={"roles": ", ".join(sorted(unknown))}
+        )
 
 
 class User(AbstractUser):

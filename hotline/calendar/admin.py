@@ -52,7 +52,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
         written = calendar_seed_from_package()
         self.message_user(
             request,
-            gettext("已从节假日软件包导入全部年份,更新 %(count)d 天;管理员录入的日期保持不变")
+            gettext("已从节假日软件包导入全部年份，更新 %(count)d 天；管理员录入的日期保持不变")
             % {"count": written},
             messages.SUCCESS,
         )

@@ -24,7 +24,7 @@ def calendar_coverage_check(app_configs=None, databases=None, **kwargs) -> list[
     return [
         Warning(
             message,
-            hint="hotline calendar_seed --year <年份>,或在管理后台录入节假日安排",
+            hint="hotline calendar_seed --year <年份>，或在管理后台录入节假日安排",
             id="calendar.W001",
         )
     ]

@@ -20,7 +20,7 @@ class CalendarDay(models.Model):
     date = models.DateField(_("日期"), unique=True)
     is_working = models.BooleanField(_("工作日"))
     note = models.CharField(
-        _("说明"), max_length=100, blank=True, help_text=_("例如:国庆节、调休上班")
+        _("说明"), max_length=100, blank=True, help_text=_("例如：国庆节、调休上班")
     )
     source = models.CharField(
         _("来源"), max_length=10, choices=Source.choices, default=Source.ADMIN

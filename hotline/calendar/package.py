@@ -40,7 +40,7 @@ def package_days(*, year: int) -> Iterator[PackageDay]:
             name = _CHINESE_NAMES.get(
                 chinese_calendar.workdays[day], chinese_calendar.workdays[day]
             )
-            yield PackageDay(day, True, f"调休上班({name})")
+            yield PackageDay(day, True, f"调休上班（{name}）")
         elif day in chinese_calendar.holidays:
             name = _CHINESE_NAMES.get(
                 chinese_calendar.holidays[day], chinese_calendar.holidays[day]

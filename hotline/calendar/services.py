@@ -198,13 +198,13 @@ def calendar_warning(*, today: date | None = None) -> str | None:
     today = today or timezone.localdate()
     _first, last = calendar_coverage()
     if last is None:
-        return _("工作日历为空,办理时限仅按周末计算,请从节假日软件包导入或录入节假日安排")
+        return _("工作日历为空，办理时限仅按周末计算，请从节假日软件包导入或录入节假日安排")
     if last < today:
-        return _("工作日历已于 %(last)s 到期,办理时限仅按周末计算,请尽快录入节假日安排") % {
+        return _("工作日历已于 %(last)s 到期，办理时限仅按周末计算，请尽快录入节假日安排") % {
             "last": last.isoformat()
         }
     if (last - today).days <= WARNING_DAYS:
-        return _("工作日历将于 %(last)s 到期,请尽快录入下一年度的节假日安排") % {
+        return _("工作日历将于 %(last)s 到期，请尽快录入下一年度的节假日安排") % {
             "last": last.isoformat()
         }
     return None

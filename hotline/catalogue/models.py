@@ -13,16 +13,16 @@ class RequestType(models.Model):
     code = models.SlugField(_("代码"), max_length=20, primary_key=True)
     name = models.CharField(_("名称"), max_length=20)
     article = models.CharField(_("依据条款"), max_length=20, blank=True)
-    limit_working_days = models.PositiveSmallIntegerField(_("办理时限(工作日)"))
+    limit_working_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"))
     needs_review = models.BooleanField(
         _("须主办单位审核"),
         default=False,
-        help_text=_("投诉、举报类:话务员提出初步意见,主办单位审核后派转(第十四条第二项)"),
+        help_text=_("投诉、举报类：话务员提出初步意见，主办单位审核后派转（第十四条第二项）"),
     )
     extension_working_days = models.PositiveSmallIntegerField(
         _("可延期工作日"),
         default=0,
-        help_text=_("0 表示不可延期(第十四条第二项:投诉举报可延期一次,5个工作日)"),
+        help_text=_("0 表示不可延期（第十四条第二项：投诉举报可延期一次，5个工作日）"),
     )
     extension_max_times = models.PositiveSmallIntegerField(_("最多延期次数"), default=0)
     is_emergency = models.BooleanField(_("紧急求助"), default=False)
@@ -69,7 +69,7 @@ class Category(models.Model):
     )
     territorial = models.BooleanField(_("属地办理"), default=False)
     limit_working_days = models.PositiveSmallIntegerField(
-        _("法定时限(工作日)"), null=True, blank=True
+        _("法定时限（工作日）"), null=True, blank=True
     )
     legal_basis = models.CharField(_("时限依据"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -77,7 +77,7 @@ class Category(models.Model):
 
     class Meta:
         verbose_name = _("事项分类")
-        verbose_name_plural = _("事项分类(派单目录)")
+        verbose_name_plural = _("事项分类（派单目录）")
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:

@@ -95,7 +95,7 @@ def demo_accounts() -> int:
 def demo_account_lines() -> list[str]:
     lines = [f"  {username:<22} {name}" for username, _roles, _unit, name in CENTRE_ACCOUNTS]
     lines.append(
-        "  <单位代码>.handler / .manager / .leader  每个成员单位的承办人、负责人、分管领导,例如 urban.handler"
+        "  <单位代码>.handler / .manager / .leader  每个成员单位的承办人、负责人、分管领导，例如 urban.handler"
     )
     return lines
 
@@ -273,14 +273,14 @@ class DemoOrders:
                 return services.order_answer(
                     order=order,
                     actor=op,
-                    answer="已依据知识库向来电人解答,来电人表示清楚。",
+                    answer="已依据知识库向来电人解答，来电人表示清楚。",
                     knowledge_ref="KB",
                 )
             if order.request_type.needs_review:
                 order = services.order_submit_for_review(
                     order=order,
                     actor=op,
-                    opinion=f"经初步核实,建议转{unit.name}办理。",
+                    opinion=f"经初步核实，建议转{unit.name}办理。",
                     proposed_unit=unit,
                 )
                 if target == "review" or not at(20, 240):
@@ -323,7 +323,7 @@ class DemoOrders:
                     order=order,
                     actor=decider,
                     uphold=True,
-                    reason="经核实属实,改派。",
+                    reason="经核实属实，改派。",
                     lead_unit=other,
                 )
                 unit = other
@@ -338,7 +338,7 @@ class DemoOrders:
                     order = services.order_request_extension(
                         order=order,
                         actor=self._user(unit, "handler"),
-                        reason="需现场多方核实,申请延期。",
+                        reason="需现场多方核实，申请延期。",
                     )
                     if at(60, 600):
                         with clock.frozen_at(story.at):
@@ -372,7 +372,7 @@ class DemoOrders:
                     order=order,
                     actor=op,
                     accept=False,
-                    reason="答复仅引用政策条文,未说明实际处理情况,请重新办理。",
+                    reason="答复仅引用政策条文，未说明实际处理情况，请重新办理。",
                 )
                 return order
             order = services.order_check_reply(order=order, actor=op, accept=True)
@@ -397,21 +397,19 @@ class DemoOrders:
         if order.status == Status.UNSATISFIED and at(60, 60 * 24):
             with clock.frozen_at(story.at):
                 order = services.order_close(
-                    order=order, actor=reviewer, reason="经核实,诉求超出政策规定,已向来电人解释。"
+                    order=order, actor=reviewer, reason="经核实，诉求超出政策规定，已向来电人解释。"
                 )
         return order
 
     def _reply_text(self, record: dict) -> str:
         kind = record["type"]
         if kind == "praise":
-            return "感谢市民的肯定,已将表扬转达相关工作人员,我们将继续做好服务。"
+            return "感谢市民的肯定，已将表扬转达相关工作人员，我们将继续做好服务。"
         if kind == "suggestion":
-            return "感谢您的建议,我单位已认真研究,将结合实际纳入下一步工作计划统筹推进。"
+            return "感谢您的建议，我单位已认真研究，将结合实际纳入下一步工作计划统筹推进。"
         if kind == "consult":
-            return "经核实,已电话联系来电人,就所询问政策和办理流程作了详细解答。"
-        return (
-            "接件后我单位立即安排工作人员到现场核实处理,问题已整改完毕,并已电话告知来电人处理结果。"
-        )
+            return "经核实，已电话联系来电人，就所询问政策和办理流程作了详细解答。"
+        return "接件后我单位立即安排工作人员到现场核实处理，问题已整改完毕，并已电话告知来电人处理结果。"
 
 
 def demo_load(*, orders: int = 400) -> DemoSummary:

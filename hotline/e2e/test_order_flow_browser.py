@@ -13,7 +13,7 @@ class OrderFlowBrowserTest(BrowserTestCase):
         self.page.get_by_label("事项分类").select_option(label="城市管理 / 违法建设")
         self.page.get_by_label("来电号码").fill("13812345678")
         self.page.get_by_label("诉求人姓名").fill("李四")
-        self.page.get_by_label("诉求内容").fill("小区门口有人私搭乱建,堵住消防通道。")
+        self.page.get_by_label("诉求内容").fill("小区门口有人私搭乱建，堵住消防通道。")
         self.page.get_by_role("button", name="登记").click()
         expect(self.page.get_by_text("已登记工单")).to_be_visible()
         number = Order.objects.get().number

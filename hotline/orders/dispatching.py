@@ -28,13 +28,13 @@ def dispatch_propose(*, category: Category | None, place: Place | None) -> Dispa
     if category.territorial and place is not None:
         return DispatchProposal(
             place.unit,
-            _("属地管理优先:%(place)s属%(unit)s。")
+            _("属地管理优先：%(place)s属%(unit)s。")
             % {"place": place.name, "unit": place.unit.name},
         )
     if category.lead_unit is not None:
         return DispatchProposal(
             category.lead_unit,
-            _("派单目录:“%(category)s”由%(unit)s主办。")
+            _("派单目录：“%(category)s”由%(unit)s主办。")
             % {"category": category.path_name, "unit": category.lead_unit.name},
         )
-    return DispatchProposal(None, _("派单目录未指定该分类的主办单位,请人工选择。"))
+    return DispatchProposal(None, _("派单目录未指定该分类的主办单位，请人工选择。"))

@@ -31,7 +31,7 @@ class OrderChanged(DomainError):
     code = "order_changed"
 
     def __init__(self, message: str = "", *, code: str | None = None) -> None:
-        super().__init__(message or str(_("工单已被他人更新,请查看最新状态后再操作。")), code=code)
+        super().__init__(message or str(_("工单已被他人更新，请查看最新状态后再操作。")), code=code)
 
 
 class InvalidInput(DomainError):

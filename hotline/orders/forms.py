@@ -91,7 +91,7 @@ class AcceptForm(ActionForm):
 class NotAcceptForm(ActionForm):
     action = Action.NOT_ACCEPT
     exclusion = forms.ModelChoiceField(
-        label=_("不予受理情形(第十二条)"), queryset=ExclusionReason.objects.all()
+        label=_("不予受理情形（第十二条）"), queryset=ExclusionReason.objects.all()
     )
     note = _reason(_("说明"), required=False)
 
@@ -378,7 +378,7 @@ class CallbackForm(ActionForm):
     satisfaction = forms.ChoiceField(
         label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
-    note = _reason(_("回访记录(不满意时必填)"), required=False)
+    note = _reason(_("回访记录（不满意时必填）"), required=False)
 
     def perform(self) -> Order:
         return services.order_record_callback(
@@ -477,7 +477,7 @@ class OrderCreateForm(forms.Form):
     )
     is_confidential = forms.BooleanField(label=_("来电人要求保密"), required=False)
     emergency_situation = forms.ModelChoiceField(
-        label=_("紧急联动情形(第十三条)"),
+        label=_("紧急联动情形（第十三条）"),
         queryset=EmergencySituation.objects.none(),
         required=False,
     )
@@ -485,7 +485,9 @@ class OrderCreateForm(forms.Form):
         label=_("已引导拨打"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
     )
     major_incident = forms.ModelChoiceField(
-        label=_("重大突发事件(第十七条)"), queryset=MajorIncidentKind.objects.none(), required=False
+        label=_("重大突发事件（第十七条）"),
+        queryset=MajorIncidentKind.objects.none(),
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -508,5 +510,5 @@ class OrderCreateForm(forms.Form):
 
         phone = self.cleaned_data["caller_phone"].strip()
         if phone and not phone_is_valid(phone):
-            raise forms.ValidationError(_("号码格式不正确,请输入 7–13 位数字。"))
+            raise forms.ValidationError(_("号码格式不正确，请输入 7–13 位数字。"))
         return phone

@@ -184,7 +184,7 @@ class Order(models.Model):
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     limit_working_days = models.PositiveSmallIntegerField(
-        _("办理时限(工作日)"), null=True, blank=True
+        _("办理时限（工作日）"), null=True, blank=True
     )
     due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)

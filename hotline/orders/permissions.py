@@ -112,15 +112,15 @@ def _extension_can_be_requested(order: Order) -> str | None:
     """Art. 14(2): complaints and reports only, once, on the unit's application, before the due date."""
     rtype = order.request_type
     if not rtype.can_extend:
-        return _("%(type)s类工单不能申请延期(仅投诉、举报类可延期)。") % {"type": rtype.name}
+        return _("%(type)s类工单不能申请延期（仅投诉、举报类可延期）。") % {"type": rtype.name}
     if order.extension_status == ExtensionStatus.REQUESTED:
         return _("延期申请正在审批中。")
     if order.extension_status == ExtensionStatus.DENIED:
-        return _("延期申请已被驳回,不能再次申请。")
+        return _("延期申请已被驳回，不能再次申请。")
     if order.extension_count >= rtype.extension_max_times:
-        return _("该工单已延期过,不能再次申请延期。")
+        return _("该工单已延期过，不能再次申请延期。")
     if order.due_at is not None and clock.now() >= order.due_at:
-        return _("工单已超期,不能再申请延期。")
+        return _("工单已超期，不能再申请延期。")
     return None
 
 
@@ -132,7 +132,7 @@ def _extension_requested(order: Order) -> str | None:
 
 def _can_reopen(order: Order) -> str | None:
     if order.reopen_count >= MAX_REOPENS:
-        return _("该工单已重办 %(n)d 次,请由主办单位审定办结。") % {"n": order.reopen_count}
+        return _("该工单已重办 %(n)d 次，请由主办单位审定办结。") % {"n": order.reopen_count}
     return None
 
 
@@ -141,7 +141,7 @@ def _not_supervised_yet(order: Order) -> str | None:
 
 
 def _not_emergency(order: Order) -> str | None:
-    return _("紧急求助须联动处置,不能直接答复办结。") if order.request_type.is_emergency else None
+    return _("紧急求助须联动处置，不能直接答复办结。") if order.request_type.is_emergency else None
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ def authorize(user: User, order: Order, action: str) -> None:
         raise NotAllowed(_("您无权对该工单执行“%(action)s”。") % {"action": Action(action).label})
     if not state_allows(order, action):
         raise WrongState(
-            _("工单当前状态为“%(status)s”,不能执行“%(action)s”。")
+            _("工单当前状态为“%(status)s”，不能执行“%(action)s”。")
             % {"status": Status(order.status).label, "action": Action(action).label}
         )
     reason = condition_blocks(order, action)

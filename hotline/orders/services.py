@@ -210,7 +210,7 @@ def _notify_dispatch(
         kind=kind,
         event_key=key,
         order=order,
-        body=_("新工单 %(number)s 已派至贵单位主办,请及时签收,办理期限 %(due)s。")
+        body=_("新工单 %(number)s 已派至贵单位主办，请及时签收，办理期限 %(due)s。")
         % {"number": order.number, "due": due},
     )
     for unit in assisting:
@@ -219,7 +219,7 @@ def _notify_dispatch(
             kind=kind,
             event_key=key,
             order=order,
-            body=_("工单 %(number)s 请贵单位协办,主办单位:%(lead)s。")
+            body=_("工单 %(number)s 请贵单位协办，主办单位：%(lead)s。")
             % {"number": order.number, "lead": _lead(order).name},
         )
 
@@ -299,14 +299,14 @@ def order_create(
     if caller_phone and not phone_is_valid(caller_phone):
         raise InvalidInput(_("联系电话格式不正确。"))
     if channel == Channel.WEB and not caller_phone:
-        raise InvalidInput(_("请填写联系电话,以便查询办理结果。"))
+        raise InvalidInput(_("请填写联系电话，以便查询办理结果。"))
     if category is not None and not category.is_active:
         raise InvalidInput(_("该事项分类已停用。"))
     lines = sorted(set(rescue_lines))
     known_lines = set(RescueLine.objects.filter(code__in=lines).values_list("code", flat=True))
     if set(lines) - known_lines:
         raise InvalidInput(
-            _("未知的救援热线:%(lines)s") % {"lines": ", ".join(sorted(set(lines) - known_lines))}
+            _("未知的救援热线：%(lines)s") % {"lines": ", ".join(sorted(set(lines) - known_lines))}
         )
     phone = phone_normalize(caller_phone)
 
@@ -359,7 +359,7 @@ def order_create(
             event_key=_event_key(event),
             order=order,
             sms=True,
-            body=_("紧急求助 %(number)s:%(situation)s,已引导拨打 %(lines)s,请关注联动处置。")
+            body=_("紧急求助 %(number)s：%(situation)s，已引导拨打 %(lines)s，请关注联动处置。")
             % {
                 "number": order.number,
                 "situation": getattr(emergency_situation, "name", rtype.name),
@@ -382,7 +382,7 @@ def order_create(
             event_key=_event_key(event),
             order=order,
             sms=True,
-            body=_("重大突发事件报告(第十七条):%(kind)s,工单 %(number)s,请立即研判。")
+            body=_("重大突发事件报告（第十七条）：%(kind)s，工单 %(number)s，请立即研判。")
             % {"kind": major_incident.name, "number": order.number},
         )
     return order
@@ -466,7 +466,7 @@ def order_merge(
         raise InvalidInput(_("不能并入工单自身。"))
     if target.status == Status.MERGED:
         raise InvalidInput(
-            _("工单 %(number)s 已并入其他工单,请并入主工单。") % {"number": target.number}
+            _("工单 %(number)s 已并入其他工单，请并入主工单。") % {"number": target.number}
         )
     from_status = order.status
     order.status, order.merged_into, order.closed_at = Status.MERGED, target, clock.now()
@@ -659,7 +659,7 @@ def order_return(
         kind="return",
         event_key=_event_key(event),
         order=order,
-        body=_("工单 %(number)s 被 %(unit)s 退回,待审核。")
+        body=_("工单 %(number)s 被 %(unit)s 退回，待审核。")
         % {"number": order.number, "unit": _lead(order).name},
     )
     return order
@@ -723,7 +723,7 @@ def order_decide_return(
             kind="return_refused",
             event_key=_event_key(event),
             order=order,
-            body=_("工单 %(number)s 的退单申请未获同意:%(reason)s。请继续办理,期限不变。")
+            body=_("工单 %(number)s 的退单申请未获同意：%(reason)s。请继续办理，期限不变。")
             % {"number": order.number, "reason": reason},
         )
     return order
@@ -785,7 +785,7 @@ def order_request_extension(
         kind="extension",
         event_key=_event_key(event),
         order=order,
-        body=_("工单 %(number)s 申请延期,待审批。") % {"number": order.number},
+        body=_("工单 %(number)s 申请延期，待审批。") % {"number": order.number},
     )
     return order
 
@@ -806,7 +806,7 @@ def order_decide_extension(
     data: dict[str, Any] = {}
     if approve:
         if order.due_date is None:
-            raise WrongState(_("工单没有办理期限,不能延期。"))
+            raise WrongState(_("工单没有办理期限，不能延期。"))
         new_due_date, _covered = working_day_after(
             day=order.due_date, working_days=order.request_type.extension_working_days
         )
@@ -837,9 +837,9 @@ def order_decide_extension(
         order=order,
         sms_roles=(),
         body=(
-            _("工单 %(number)s 延期已批准,新期限 %(due)s。")
+            _("工单 %(number)s 延期已批准，新期限 %(due)s。")
             if approve
-            else _("工单 %(number)s 延期未获批准,期限不变。")
+            else _("工单 %(number)s 延期未获批准，期限不变。")
         )
         % {
             "number": order.number,
@@ -961,9 +961,11 @@ def order_check_reply(
     if accept:
         # Confidential orders send no content by SMS (Art. 23).
         body = (
-            _("您反映的诉求(工单 %(number)s)已办理完毕,请凭工单号和手机号在市民门户查看办理结果。")
+            _(
+                "您反映的诉求（工单 %(number)s)已办理完毕，请凭工单号和手机号在市民门户查看办理结果。"
+            )
             if order.is_confidential
-            else _("您反映的诉求(工单 %(number)s)已办理:%(text)s")
+            else _("您反映的诉求（工单 %(number)s)已办理：%(text)s")
         ) % {"number": order.number, "text": reply.text[:200]}
         notify_caller(order=order, kind="feedback", event_key=_event_key(event), body=body)
     else:
@@ -972,7 +974,7 @@ def order_check_reply(
             kind="redo",
             event_key=_event_key(event),
             order=order,
-            body=_("工单 %(number)s 的答复被退回重办:%(reason)s")
+            body=_("工单 %(number)s 的答复被退回重办：%(reason)s")
             % {"number": order.number, "reason": reason},
         )
     return order
@@ -1020,7 +1022,7 @@ def order_record_callback(
             kind="unsatisfied",
             event_key=_event_key(event),
             order=order,
-            body=_("工单 %(number)s 回访不满意,待审定重办或办结。") % {"number": order.number},
+            body=_("工单 %(number)s 回访不满意，待审定重办或办结。") % {"number": order.number},
         )
     return order
 
@@ -1068,7 +1070,7 @@ def order_reopen(
         kind="reopen",
         event_key=_event_key(event),
         order=order,
-        body=_("工单 %(number)s 回访不满意,主办单位要求重办:%(reason)s")
+        body=_("工单 %(number)s 回访不满意，主办单位要求重办：%(reason)s")
         % {"number": order.number, "reason": reason},
     )
     return order
@@ -1123,7 +1125,7 @@ def order_urge(
         kind="urge",
         event_key=_event_key(event),
         order=order,
-        body=_("工单 %(number)s 催办(第 %(n)d 次):%(note)s")
+        body=_("工单 %(number)s 催办（第 %(n)d 次）：%(note)s")
         % {"number": order.number, "n": order.urge_count, "note": note},
     )
     return order
@@ -1152,7 +1154,7 @@ def order_supervise(
         event_key=_event_key(event),
         order=order,
         sms_roles=(Role.MANAGER, Role.LEADER),
-        body=_("工单 %(number)s 已被督办:%(note)s") % {"number": order.number, "note": note},
+        body=_("工单 %(number)s 已被督办：%(note)s") % {"number": order.number, "note": note},
     )
     return order
 

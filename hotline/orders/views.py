@@ -91,11 +91,11 @@ def order_action_view(request: AuthenticatedRequest, number: str, action: str) -
             form.add_error(None, exc.message)
             status = 409 if isinstance(exc, OrderChanged) else 400
         else:
-            messages.success(request, _("已完成:%(action)s。") % {"action": form.label})
+            messages.success(request, _("已完成：%(action)s。") % {"action": form.label})
             return redirect("orders:detail", number=number)
     # Show the page again with what was typed and why it was refused; nothing was changed.
     access = _access_or_404(request, number)
-    messages.error(request, _("操作未完成:%(action)s。") % {"action": form.label})
+    messages.error(request, _("操作未完成：%(action)s。") % {"action": form.label})
     return render(
         request,
         "orders/order_detail.html",

@@ -29,7 +29,7 @@ class SubmitForm(forms.Form):
         empty_label=_("不清楚或不涉及"),
     )
     address = forms.CharField(
-        label=_("详细地址"), max_length=200, required=False, help_text=_("例如:某小区 3 号楼东侧")
+        label=_("详细地址"), max_length=200, required=False, help_text=_("例如：某小区 3 号楼东侧")
     )
     content = forms.CharField(
         label=_("您要反映的事情"),
@@ -38,19 +38,19 @@ class SubmitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": _("请描述您要反映的事情。"),
-            "min_length": _("请至少写 10 个字,说清时间、地点和事情经过。"),
+            "min_length": _("请至少写 10 个字，说清时间、地点和事情经过。"),
         },
     )
     caller_name = forms.CharField(label=_("您的称呼"), max_length=40, required=False)
     caller_phone = forms.CharField(
         label=_("手机号码"),
         max_length=20,
-        help_text=_("用于联系您和查询办理结果,不会公开。"),
-        error_messages={"required": _("请填写手机号码,以便查询办理结果。")},
+        help_text=_("用于联系您和查询办理结果，不会公开。"),
+        error_messages={"required": _("请填写手机号码，以便查询办理结果。")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     is_confidential = forms.BooleanField(
-        label=_("请为我保密(不向无关人员透露我的信息)"), required=False
+        label=_("请为我保密（不向无关人员透露我的信息）"), required=False
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -65,7 +65,7 @@ class SubmitForm(forms.Form):
     def clean_caller_phone(self) -> str:
         phone = self.cleaned_data["caller_phone"].strip()
         if not phone_is_valid(phone):
-            raise forms.ValidationError(_("手机号码格式不正确,请检查后重新填写。"))
+            raise forms.ValidationError(_("手机号码格式不正确，请检查后重新填写。"))
         return phone
 
 

@@ -60,7 +60,7 @@ def portal_submit(
 ) -> Order:
     """Record a web request as an order (channel web) for the operating centre to handle."""
     if _recent(client, PortalAttempt.Kind.SUBMIT, SUBMIT_WINDOW) >= SUBMISSIONS_ALLOWED:
-        raise TooManyAttempts(_("提交过于频繁,请稍后再试;如情况紧急请直接拨打12345。"))
+        raise TooManyAttempts(_("提交过于频繁，请稍后再试；如情况紧急请直接拨打12345。"))
     if request_type.code not in WEB_REQUEST_TYPES:
         raise DomainError(_("紧急求助请直接拨打110、119、120或12345。"), code="invalid_input")
     order = order_create(
@@ -83,7 +83,7 @@ def portal_find_order(*, client: str, number: str, phone: str) -> Order | None:
     """The order with this number whose caller gave this phone, or None. After too many
     failures from one client in a short time, refuses to look (TooManyAttempts)."""
     if _recent(client, PortalAttempt.Kind.LOOKUP_FAILED, LOOKUP_WINDOW) >= LOOKUP_FAILURES_ALLOWED:
-        raise TooManyAttempts(_("查询失败次数过多,请 15 分钟后再试。"))
+        raise TooManyAttempts(_("查询失败次数过多，请 15 分钟后再试。"))
     digest = phone_digest(phone)
     order = None
     if digest and number:
@@ -110,15 +110,15 @@ class PublicView:
 
 
 _STAGES = {
-    Status.RECEIVED: gettext_lazy("已受理,正在处理"),
-    Status.PENDING_REVIEW: gettext_lazy("已受理,正在审核"),
-    Status.PENDING_DISPATCH: gettext_lazy("已受理,正在转办"),
+    Status.RECEIVED: gettext_lazy("已受理，正在处理"),
+    Status.PENDING_REVIEW: gettext_lazy("已受理，正在审核"),
+    Status.PENDING_DISPATCH: gettext_lazy("已受理，正在转办"),
     Status.DISPATCHED: gettext_lazy("已转承办单位"),
     Status.IN_PROGRESS: gettext_lazy("承办单位办理中"),
     Status.RETURN_REVIEW: gettext_lazy("承办单位办理中"),
     Status.REPLY_APPROVAL: gettext_lazy("承办单位办理中"),
     Status.REPLY_CHECK: gettext_lazy("办理结果审核中"),
-    Status.CALLBACK: gettext_lazy("已答复,欢迎评价"),
+    Status.CALLBACK: gettext_lazy("已答复，欢迎评价"),
     Status.UNSATISFIED: gettext_lazy("复核中"),
     Status.CLOSED: gettext_lazy("已办结"),
     Status.MERGED: gettext_lazy("已与相同诉求合并办理"),
@@ -137,7 +137,7 @@ def portal_public_view(*, order: Order) -> PublicView:
         reply = accepted.text if accepted else ""
     if order.exclusion_id:
         reply = (
-            _("不予受理:%(reason)s") % {"reason": order.exclusion.name}
+            _("不予受理：%(reason)s") % {"reason": order.exclusion.name}
             if order.exclusion
             else reply
         )

@@ -88,7 +88,7 @@ def portal_lookup_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
             return _render(request, "portal/lookup.html", {"form": form}, status=429)
         if order is None:
-            form.add_error(None, "没有找到与该编号和手机号码对应的工单,请核对后重试。")
+            form.add_error(None, "没有找到与该编号和手机号码对应的工单，请核对后重试。")
             return _render(request, "portal/lookup.html", {"form": form}, status=404)
         return _render(request, "portal/order.html", {"view": portal_public_view(order=order)})
     return _render(

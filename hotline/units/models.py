@@ -8,7 +8,7 @@ class UnitKind(models.TextChoices):
     SUPERVISOR = "supervisor", _("热线主管单位")
     HOST = "host", _("热线主办单位")
     OPERATOR = "operator", _("热线运营单位")
-    POLICE = "police", _("公安(110联动)")
+    POLICE = "police", _("公安(110联动）")
     TERRITORIAL = "territorial", _("属地单位")
     FUNCTIONAL = "functional", _("职能部门")
     UTILITY = "utility", _("公共服务企业")

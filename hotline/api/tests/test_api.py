@@ -50,7 +50,7 @@ class SchemaTests(ApiTestCase):
 class LinkageTests(ApiTestCase):
     PAYLOAD = {
         "request_type": "help",
-        "content": "110转来:小区井盖缺失,存在安全隐患。",
+        "content": "110转来：小区井盖缺失，存在安全隐患。",
         "caller_name": "王五",
         "caller_phone": "13812345678",
         "category": "urban.03",

@@ -61,7 +61,7 @@ class CalendarAdminTests(CalendarTestCase):
             response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
         self.assertIn(
-            "工作日历将于 2026-12-31 到期,请尽快录入下一年度的节假日安排",
+            "工作日历将于 2026-12-31 到期，请尽快录入下一年度的节假日安排",
             [str(m) for m in get_messages(response.wsgi_request)],
         )
         with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 6, 1)):

@@ -17,7 +17,7 @@ class SeedTests(CalendarTestCase):
         day = CalendarDay.objects.get(date=date(2025, 10, 1))
         self.assertEqual((day.is_working, day.note, day.source), (False, "国庆节", "package"))
         tiaoxiu = CalendarDay.objects.get(date=date(2025, 10, 11))
-        self.assertEqual((tiaoxiu.is_working, tiaoxiu.note), (True, "调休上班(国庆节)"))
+        self.assertEqual((tiaoxiu.is_working, tiaoxiu.note), (True, "调休上班（国庆节）"))
         weekend = CalendarDay.objects.get(date=date(2025, 10, 18))
         self.assertEqual((weekend.is_working, weekend.note), (False, ""))
         self.assertEqual(CalendarDay.objects.filter(date__year=2024).count(), 366)

@@ -12,7 +12,7 @@ class WarningTests(CalendarTestCase):
         # 2026-11-01 + 60 days = 2026-12-31, the last covered day.
         self.assertEqual(
             calendar_warning(today=date(2026, 11, 1)),
-            "工作日历将于 2026-12-31 到期,请尽快录入下一年度的节假日安排",
+            "工作日历将于 2026-12-31 到期，请尽快录入下一年度的节假日安排",
         )
 
     def test_silent_sixty_one_days_before_the_end(self):

@@ -148,7 +148,7 @@ class CreateTests(TransitionTestCase):
             actor=None,
             channel=Channel.WEB,
             request_type="consult",
-            content="请问公积金怎么提取?",
+            content="请问公积金怎么提取？",
             caller_phone="13900001111",
         )
         order = self.reload(order)
@@ -162,7 +162,7 @@ class CreateTests(TransitionTestCase):
                 actor=None,
                 channel=Channel.WEB,
                 request_type="consult",
-                content="请问公积金怎么提取?",
+                content="请问公积金怎么提取？",
             )
         self.assertFalse(Order.objects.exists())
         self.assertFalse(OrderEvent.objects.exists())
@@ -297,7 +297,7 @@ class NotAcceptTests(TransitionTestCase):
         with frozen_at(aware("2025-09-29 10:30")):
             order, event = self.transition(
                 lambda: services.order_not_accept(
-                    order=order, actor=self.operator, exclusion=reason, note="已办理,无新情况"
+                    order=order, actor=self.operator, exclusion=reason, note="已办理，无新情况"
                 )
             )
         self.assertEqual(order.status, Status.CLOSED)
@@ -310,7 +310,7 @@ class NotAcceptTests(TransitionTestCase):
             actor=self.operator,
             from_status=Status.RECEIVED,
             to_status=Status.CLOSED,
-            reason="已办理,无新情况",
+            reason="已办理，无新情况",
         )
         self.assertEqual(event.data, {"exclusion": "repeat_no_new"})
 
@@ -335,7 +335,7 @@ class NotAcceptTests(TransitionTestCase):
 
 class AnswerTests(TransitionTestCase):
     def test_operator_answers_a_consultation_at_once_and_closes_it(self):
-        order = self.create_order(request_type="consult", content="公积金怎么提取?")
+        order = self.create_order(request_type="consult", content="公积金怎么提取？")
         order, event = self.transition(
             lambda: services.order_answer(
                 order=order,
@@ -1342,7 +1342,10 @@ class ReplyCheckTests(TransitionTestCase):
             )
             order, event = self.transition(
                 lambda: services.order_check_reply(
-                    order=order, actor=self.operator, accept=False, reason="答复敷衍,未说明拆除时间"
+                    order=order,
+                    actor=self.operator,
+                    accept=False,
+                    reason="答复敷衍，未说明拆除时间",
                 )
             )
         self.assertEqual(order.status, Status.IN_PROGRESS)
@@ -1356,7 +1359,7 @@ class ReplyCheckTests(TransitionTestCase):
             actor=self.operator,
             from_status=Status.REPLY_CHECK,
             to_status=Status.IN_PROGRESS,
-            reason="答复敷衍,未说明拆除时间",
+            reason="答复敷衍，未说明拆除时间",
         )
         self.assertEqual(
             self.notes(order, "redo"),
@@ -1460,7 +1463,7 @@ class ReopenAndCloseTests(TransitionTestCase):
             order = self.reply_checked_order()
         else:
             order = services.order_reply(
-                order=order, actor=self.handler_a, text="再次核查,已拆除。"
+                order=order, actor=self.handler_a, text="再次核查，已拆除。"
             )
             order = services.order_decide_reply(order=order, actor=self.manager_a, approve=True)
             order = services.order_check_reply(order=order, actor=self.operator, accept=True)

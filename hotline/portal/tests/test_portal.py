@@ -11,7 +11,7 @@ class PortalTestCase(BaseTestCase):
     def submit(self, **overrides):  # type: ignore[no-untyped-def]
         data = {
             "request_type": "consult",
-            "content": "请问居住证在哪里办理,需要带什么材料?",
+            "content": "请问居住证在哪里办理，需要带什么材料？",
             "caller_phone": PHONE,
         }
         data.update(overrides)
@@ -61,7 +61,7 @@ class SubmitTests(PortalTestCase):
             "/portal/submit/",
             {
                 "request_type": "consult",
-                "content": "请问居住证在哪里办理,需要带什么材料?",
+                "content": "请问居住证在哪里办理，需要带什么材料？",
                 "caller_phone": PHONE,
             },
             REMOTE_ADDR="10.9.9.9",

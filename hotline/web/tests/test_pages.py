@@ -28,7 +28,7 @@ class LoginTests(BaseTestCase):
         response = self.client.post(
             "/login/", {"username": "operator", "password": "wrong-password"}
         )
-        self.assertContains(response, "用户名或密码不正确,请重试。")
+        self.assertContains(response, "用户名或密码不正确，请重试。")
         self.assertNotIn("_auth_user_id", self.client.session)
         self.assertRedirects(self.client.get("/"), "/login/?next=/", fetch_redirect_response=False)
 

@@ -28,7 +28,7 @@ def parse_start(raw: str) -> datetime:
         value = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise _fail(
-            f"--start 无法解析:{raw!r}(应为 2025-09-30 或 2025-09-30T10:00:00+08:00)"
+            f"--start 无法解析：{raw!r}（应为 2025-09-30 或 2025-09-30T10:00:00+08:00)"
         ) from None
     if value.utcoffset() is None:
         value = timezone.make_aware(value.replace(tzinfo=None), timezone.get_default_timezone())
@@ -39,22 +39,22 @@ def parse_days(raw: str) -> int:
     try:
         days = int(raw.strip())
     except ValueError:
-        raise _fail(f"--working-days 应为非负整数,而不是 {raw!r}") from None
+        raise _fail(f"--working-days 应为非负整数，而不是 {raw!r}") from None
     if days < 0:
-        raise _fail(f"--working-days 不能为负数:{days}")
+        raise _fail(f"--working-days 不能为负数：{days}")
     return days
 
 
 class Command(BaseCommand):
-    help = "按工作日历计算办理时限(起算日不计入,第 N 个工作日 24:00 届满)"
+    help = "按工作日历计算办理时限（起算日不计入，第 N 个工作日 24:00 届满）"
 
     def add_arguments(self, parser) -> None:
         # Values are checked in handle(), not by argparse, so that every mistake is one
         # line on stderr and exit status 2 rather than a usage dump.
-        parser.add_argument("--start", help="起算时间,如 2025-09-30T10:00:00+08:00 或 2025-09-30")
-        parser.add_argument("--working-days", dest="working_days", help="办理时限(工作日)")
-        parser.add_argument("--type", dest="request_type", help="诉求类型代码,如 complaint")
-        parser.add_argument("--extend", action="store_true", help="加上一次延期(仅投诉、举报)")
+        parser.add_argument("--start", help="起算时间，如 2025-09-30T10:00:00+08:00 或 2025-09-30")
+        parser.add_argument("--working-days", dest="working_days", help="办理时限（工作日）")
+        parser.add_argument("--type", dest="request_type", help="诉求类型代码，如 complaint")
+        parser.add_argument("--extend", action="store_true", help="加上一次延期（仅投诉、举报）")
 
     def handle(self, *args, **options) -> None:
         raw_start = options.get("start")
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             request_type = RequestType.objects.filter(code=type_code.strip()).first()
             if request_type is None:
                 known = ", ".join(RequestType.objects.values_list("code", flat=True)) or "无"
-                raise _fail(f"未知的诉求类型 {type_code!r}(已有:{known})")
+                raise _fail(f"未知的诉求类型 {type_code!r}（已有：{known})")
             days = request_type.limit_working_days
             if extend:
                 if not request_type.can_extend:
@@ -91,7 +91,7 @@ class Command(BaseCommand):
         if not deadline.calendar_covered:
             first, last = calendar_coverage()
             covered = f"{first} 至 {last}" if last else "空"
-            self.stderr.write(f"警告:时限超出工作日历范围({covered}),超出部分仅按周末计算工作日")
+            self.stderr.write(f"警告：时限超出工作日历范围({covered})，超出部分仅按周末计算工作日")
         zone = timezone.get_default_timezone()
         self.stdout.write(
             json.dumps(

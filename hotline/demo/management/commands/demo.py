@@ -44,7 +44,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {summary.accounts_created} accounts and {summary.orders_created} orders created."
         )
-        self.stdout.write(self.style.SUCCESS(f"\n演示账户(密码均为 {DEMO_PASSWORD},仅限演示环境):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"\n演示账户（密码均为 {DEMO_PASSWORD}，仅限演示环境）：")
+        )
         for line in demo_account_lines():
             self.stdout.write(line)
         if no_serve:
