@@ -120,3 +120,19 @@ def aware(text: str) -> datetime:
     from django.utils import timezone
 
     return timezone.make_aware(datetime.strptime(text, "%Y-%m-%d %H:%M"))
+
+
+def restore_migration_data() -> None:
+    """Put back what data migrations wrote (the working-day calendar, the synonym groups)
+    after a TransactionTestCase emptied the tables, so later tests see a migrated database."""
+    from hotline.calendar.index import index_invalidate
+    from hotline.calendar.models import CalendarDay
+    from hotline.calendar.services import calendar_seed_from_package
+    from hotline.knowledge.models import Synonym
+    from hotline.knowledge.services import synonyms_load
+
+    if not CalendarDay.objects.exists():
+        calendar_seed_from_package()
+        index_invalidate()
+    if not Synonym.objects.exists():
+        synonyms_load()

@@ -413,8 +413,11 @@ class DemoOrders:
 
 
 def demo_load(*, orders: int = 400) -> DemoSummary:
-    """Accounts and orders for the demo; running it again adds nothing."""
+    """Accounts, the knowledge base and orders for the demo; running it again adds nothing."""
+    from hotline.knowledge.services import knowledge_load_demo
+
     accounts = demo_accounts()
+    knowledge_load_demo()
     made = 0
     if not Order.objects.exists():
         made = DemoOrders().make(orders)

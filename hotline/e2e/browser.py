@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-from hotline.testing import Personas
+from hotline.testing import Personas, restore_migration_data
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # test itself (building data) are still synchronous and safe here.
@@ -41,9 +41,6 @@ class BrowserTestCase(Personas, StaticLiveServerTestCase):
     """A live server and one headless Chromium page per test, with the personas of
     `hotline.testing` made anew for each test (the database is emptied after each)."""
 
-    # Restore what the data migrations wrote (the working-day calendar) after each flush.
-    serialized_rollback = True
-
     @classmethod
     def setUpClass(cls) -> None:
         if not browser_available():
@@ -64,9 +61,11 @@ class BrowserTestCase(Personas, StaticLiveServerTestCase):
             cls.browser.close()
             cls._playwright.stop()
         super().tearDownClass()
+        restore_migration_data()  # the flush after the last test emptied them
 
     def setUp(self) -> None:
         super().setUp()
+        restore_migration_data()
         self.create_personas()
         self.context = self.browser.new_context(
             locale="zh-CN", viewport={"width": 1366, "height": 860}

@@ -8,13 +8,14 @@ from hotline.testing import PASSWORD
 class OrderFlowBrowserTest(BrowserTestCase):
     def test_operator_records_and_dispatches_and_unit_signs(self):
         self.login("operator", PASSWORD)
-        self.page.get_by_role("link", name="登记工单").click()
-        self.page.get_by_label("诉求类型").select_option(label="求助")
-        self.page.get_by_label("事项分类").select_option(label="城市管理 / 违法建设")
+        self.page.get_by_role("link", name="受理来电").click()
+        self.page.get_by_label("求助", exact=True).check()
+        self.page.locator("#id_category").select_option(label="违法建设")
         self.page.get_by_label("来电号码").fill("13812345678")
-        self.page.get_by_label("诉求人姓名").fill("李四")
+        self.page.locator("#id_caller_name").fill("李四")
         self.page.get_by_label("诉求内容").fill("小区门口有人私搭乱建，堵住消防通道。")
-        self.page.get_by_role("button", name="登记").click()
+        self.page.get_by_label("仅登记").check()
+        self.page.get_by_role("button", name="确定").click()
         expect(self.page.get_by_text("已登记工单")).to_be_visible()
         number = Order.objects.get().number
         expect(self.page.locator("h1")).to_contain_text(number)

@@ -42,6 +42,15 @@ class Channel(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class SupervisionChannel(models.TextChoices):
+    """Requests that supervise the hotline itself (Art. 18): counted apart, handled by the host unit."""
+
+    NONE = "", _("无")
+    SERVICE = "service", _("对热线服务的意见")
+    MEDIA = "media", _("新闻媒体")
+    DEPUTY = "deputy", _("两代表一委员")
+
+
 class CloseReason(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", _("不予受理")
     ANSWERED = "answered", _("直接答复")
@@ -109,6 +118,12 @@ class Order(models.Model):
     title = models.CharField(_("标题"), max_length=120, blank=True)
     content = models.TextField(_("诉求内容"))
     is_confidential = models.BooleanField(_("保密"), default=False)
+    supervision_channel = models.CharField(
+        _("监督渠道"), max_length=10, choices=SupervisionChannel.choices, blank=True, default=""
+    )
+    related_orders = models.ManyToManyField(
+        "self", verbose_name=_("关联工单"), blank=True, symmetrical=True
+    )
 
     exclusion = models.ForeignKey(
         "catalogue.ExclusionReason",
@@ -226,6 +241,9 @@ class Order(models.Model):
             models.Index(fields=["place", "category", "created_at"], name="order_place_category"),
             models.Index(fields=["created_at"], name="order_created"),
             models.Index(fields=["tracker", "status"], name="order_tracker_status"),
+            models.Index(fields=["status", "created_at"], name="order_status_created"),
+            models.Index(fields=["status", "updated_at"], name="order_status_updated"),
+            models.Index(fields=["created_by", "created_at"], name="order_creator_created"),
         ]
 
     def __str__(self) -> str:
@@ -252,6 +270,42 @@ class Order(models.Model):
             return False
         now = now or timezone.now()
         return now < self.due_at <= now + timedelta(hours=settings.HOTLINE_DUE_SOON_HOURS)
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Stored under a random name: the original name is kept in the row, never in the path.
+    import uuid
+
+    return f"attachments/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A photo or document given with an order, a reply or a written reply (Art. 15)."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("诉求附件")
+        HANDLING = "handling", _("办理附件")
+        WRITTEN_REPLY = "written_reply", _("书面答复扫描件")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.REQUEST)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Assignment(models.Model):
@@ -330,6 +384,7 @@ class Action(models.TextChoices):
     NOT_ACCEPT = "not_accept", _("不予受理")
     ANSWER = "answer", _("直接答复")
     MERGE = "merge", _("并单")
+    LINK = "link", _("关联工单")
     SUBMIT_REVIEW = "submit_review", _("提交审核")
     REVIEW_APPROVE = "review_approve", _("审核通过")
     REVIEW_SEND_BACK = "review_send_back", _("审核退回")

@@ -101,3 +101,43 @@ def status_counts(*, user: User) -> dict[str, int]:
     rows = orders_visible_to(user).values("status").annotate(n=Count("id"))
     counts = {row["status"]: row["n"] for row in rows}
     return {value: counts.get(value, 0) for value in Status.values}
+
+
+@dataclass(frozen=True)
+class RelatedCandidate:
+    order: Order
+    why: str
+
+
+RELATED_WINDOW = timedelta(days=30)
+
+
+def related_candidates(
+    *,
+    user: User,
+    phone: str = "",
+    place_id: int | None = None,
+    category_id: int | None = None,
+    now: datetime | None = None,
+    limit: int = 10,
+) -> list[RelatedCandidate]:
+    """Possible duplicates of a request being recorded (Art. 12(6); 国办函〔2025〕66号 并单):
+    open or recent orders from the same number, and from the same place and category."""
+    now = now or timezone.now()
+    since = now - RELATED_WINDOW
+    found: dict[int, RelatedCandidate] = {}
+    visible = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED))
+    digest = phone_digest(phone) if phone else ""
+    if digest:
+        same_caller = visible.filter(caller_phone_digest=digest).filter(
+            Q(created_at__gte=since) | ~Q(status__in=FINAL_STATES)
+        )
+        for order in same_caller.order_by("-created_at")[:limit]:
+            found.setdefault(order.pk, RelatedCandidate(order, "同一来电号码"))
+    if place_id and category_id:
+        same_place = visible.filter(
+            place_id=place_id, category_id=category_id, created_at__gte=since
+        ).exclude(status=Status.MERGED)
+        for order in same_place.order_by("-created_at")[:limit]:
+            found.setdefault(order.pk, RelatedCandidate(order, "同一地点同类事项"))
+    return sorted(found.values(), key=lambda c: c.order.created_at, reverse=True)[:limit]

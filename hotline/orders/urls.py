@@ -1,11 +1,15 @@
 from django.urls import path
 
-from hotline.orders import views
+from hotline.orders import views, views_intake
 
 app_name = "orders"
 urlpatterns = [
     path("", views.order_list_view, name="list"),
     path("new/", views.order_create_view, name="create"),
+    path("intake/", views_intake.intake_view, name="intake"),
+    path("intake/caller/", views_intake.intake_caller_view, name="intake-caller"),
+    path("intake/related/", views_intake.intake_related_view, name="intake-related"),
+    path("intake/proposal/", views_intake.intake_proposal_view, name="intake-proposal"),
     path("<str:number>/", views.order_detail_view, name="detail"),
     path("<str:number>/act/<str:action>/", views.order_action_view, name="act"),
     path("<str:number>/reveal/", views.order_reveal_view, name="reveal"),

@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hotline.accounts.roles import CENTRE_ROLES, Role
+from hotline.catalogue.models import RequestType
 from hotline.orders import services
 from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
 from hotline.orders.forms import ACTION_FORMS, OrderCreateForm, RevealForm
 from hotline.orders.models import Channel, Status
-from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
+from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history
+from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
 from hotline.web.http import AuthenticatedRequest
 
 
@@ -27,6 +28,10 @@ def _access_or_404(request: AuthenticatedRequest, number: str):  # type: ignore[
 @login_required
 def order_list_view(request: AuthenticatedRequest) -> HttpResponse:
     params = request.GET
+    lists = worklists_for(request.user)
+    current = WORKLISTS.get(params.get("list", ""), ALL)
+    if current not in lists:
+        current = lists[0]
     filters = OrderFilter(
         status=params.get("status", "") if params.get("status", "") in Status.values else "",
         request_type=params.get("type", ""),
@@ -36,13 +41,33 @@ def order_list_view(request: AuthenticatedRequest) -> HttpResponse:
         due_soon=params.get("due_soon") == "1",
         open_only=params.get("open") == "1",
     )
-    page = Paginator(order_list(user=request.user, filters=filters), 50).get_page(
-        params.get("page")
+    sort = params.get("sort", "")
+    try:
+        page_number = int(params.get("page", "1"))
+    except ValueError:
+        page_number = 1
+    page = window(
+        worklist_orders(user=request.user, worklist=current, filters=filters, sort=sort),
+        page=page_number,
     )
+    keep = params.copy()
+    keep.pop("page", None)
+    sort_keep = keep.copy()
+    sort_keep.pop("sort", None)
     return render(
         request,
         "orders/order_list.html",
-        {"page": page, "filters": filters, "statuses": Status.choices, "query": params.urlencode()},
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Status.choices,
+            "request_types": RequestType.objects.all(),
+            "worklists": lists,
+            "current": current,
+            "sort": sort or current.default_sort,
+            "query": keep.urlencode(),
+            "sort_query": sort_keep.urlencode(),
+        },
     )
 
 

@@ -8,14 +8,12 @@ from unittest import skipUnless
 from django.db import connection
 from django.test import TransactionTestCase, override_settings
 
-from hotline.calendar.index import index_invalidate
-from hotline.calendar.services import calendar_seed_from_package
 from hotline.catalogue.models import RequestType
 from hotline.clock import frozen_at
 from hotline.orders import services
 from hotline.orders.errors import InvalidInput
 from hotline.orders.models import Channel, Order, OrderNumberSequence
-from hotline.testing import BaseTestCase, Personas, aware
+from hotline.testing import BaseTestCase, Personas, aware, restore_migration_data
 
 
 class NumberingTests(BaseTestCase):
@@ -73,10 +71,9 @@ class ConcurrentNumberingTests(Personas, TransactionTestCase):
     @classmethod
     def tearDownClass(cls) -> None:
         super().tearDownClass()
-        # The flush after each test emptied the calendar the migration seeded; put it back for
+        # The flush after each test emptied what the data migrations wrote; put it back for
         # whatever test runs next in this process.
-        calendar_seed_from_package()
-        index_invalidate()
+        restore_migration_data()
 
     def test_concurrent_creation_gives_distinct_numbers(self):
         moment = aware("2025-10-01 10:00")

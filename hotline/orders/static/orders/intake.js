@@ -1,0 +1,72 @@
+// The intake screen: show the panel of the chosen outcome, filter the category list,
+// take an answer from the knowledge base, merge or relate a candidate. No build step.
+(function () {
+  const form = document.getElementById("intake");
+  if (!form) return;
+  const panels = form.querySelectorAll(".outcome-panel");
+  function showOutcome() {
+    const chosen = form.querySelector("input[name=outcome]:checked");
+    panels.forEach((p) => { p.hidden = !chosen || p.dataset.outcome !== chosen.value; });
+  }
+  function choose(value) {
+    const radio = form.querySelector(`input[name=outcome][value=${value}]`);
+    if (radio) { radio.checked = true; showOutcome(); }
+  }
+  form.addEventListener("change", (e) => {
+    if (e.target.name === "outcome") showOutcome();
+    if (e.target.name === "request_type") {
+      const review = ["complaint", "report"].includes(e.target.value);
+      choose(review ? "review" : "dispatch");
+    }
+    if (e.target.name === "exclusion") {
+      document.querySelectorAll("#exclusion-scripts .script").forEach((p) => { p.hidden = p.dataset.exclusion !== e.target.value; });
+    }
+  });
+  // Category filter: hide options that do not contain the typed text.
+  const filter = document.getElementById("category-filter");
+  const select = document.getElementById("id_category");
+  if (filter && select) {
+    filter.addEventListener("input", () => {
+      const text = filter.value.trim();
+      select.querySelectorAll("optgroup").forEach((group) => {
+        let any = false;
+        group.querySelectorAll("option").forEach((o) => {
+          const hit = !text || o.textContent.includes(text) || group.label.includes(text);
+          o.hidden = !hit; any = any || hit;
+        });
+        group.hidden = !any;
+      });
+    });
+  }
+  // Knowledge search follows the content unless the operator typed their own query.
+  const content = document.getElementById("id_content");
+  const kb = document.getElementById("kb-q");
+  if (content && kb) {
+    let own = false;
+    kb.addEventListener("input", () => { own = kb.value !== ""; });
+    content.addEventListener("input", () => {
+      if (own) return;
+      kb.value = content.value.slice(0, 60);
+      kb.dispatchEvent(new Event("search"));
+    });
+  }
+  document.addEventListener("click", (e) => {
+    const use = e.target.closest(".kb-use");
+    if (use) {
+      choose("answer");
+      form.querySelector("[name=answer]").value = use.dataset.answer || "";
+      form.querySelector("[name=knowledge_ref]").value = use.dataset.ref || "";
+      document.getElementById("kb-ref-note").textContent = "依据知识条目 " + (use.dataset.ref || "");
+      form.querySelector("[name=answer]").focus();
+    }
+    const merge = e.target.closest("[data-merge]");
+    if (merge) { choose("merge"); form.querySelector("[name=merge_into]").value = merge.dataset.merge; }
+    const relate = e.target.closest("[data-relate]");
+    if (relate) {
+      const field = form.querySelector("[name=related]");
+      const numbers = new Set(field.value.split(/\s+/).filter(Boolean));
+      numbers.add(relate.dataset.relate); field.value = Array.from(numbers).join(" ");
+    }
+  });
+  showOutcome();
+})();

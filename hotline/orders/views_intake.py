@@ -1,0 +1,129 @@
+"""The operator's intake screen (受理界面): one page for a live call. The caller's history,
+possible duplicates, the dispatch proposal and the knowledge base update beside the form as
+the operator types (htmx partials), and one POST records the request and its decision."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hotline.accounts.roles import CENTRE_ROLES
+from hotline.catalogue.models import Category, ExclusionReason
+from hotline.orders.errors import DomainError
+from hotline.orders.forms import IntakeForm, member_units
+from hotline.orders.intake import Request, order_intake, proposal_for
+from hotline.orders.selectors import orders_from_phone, related_candidates
+from hotline.units.models import Place
+from hotline.web.http import AuthenticatedRequest
+
+
+def _require_centre(request: AuthenticatedRequest) -> None:
+    if not request.user.has_role(*CENTRE_ROLES):
+        raise Http404(_("无权使用受理界面。"))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_view(request: AuthenticatedRequest) -> HttpResponse:
+    _require_centre(request)
+    form = IntakeForm(request.POST or None, user=request.user, initial={"outcome": "dispatch"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_intake(
+                actor=request.user, request=form.to_request(), decision=form.to_decision()
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("已登记工单 %(number)s:%(status)s。")
+                % {"number": order.number, "status": order.get_status_display()},
+            )
+            return redirect("orders:detail", number=order.number)
+    return render(
+        request,
+        "orders/intake.html",
+        {
+            "form": form,
+            "exclusions": ExclusionReason.objects.all(),
+            "categories": _category_groups(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _category_groups() -> list[tuple[str, list[Category]]]:
+    groups: dict[str, list[Category]] = {}
+    for category in Category.objects.filter(is_active=True, parent__isnull=False).select_related(
+        "parent"
+    ):
+        groups.setdefault(category.parent.name if category.parent else "", []).append(category)
+    return list(groups.items())
+
+
+@login_required
+@require_GET
+def intake_caller_view(request: AuthenticatedRequest) -> HttpResponse:
+    """来电弹屏: the caller's earlier orders and their states."""
+    _require_centre(request)
+    phone = request.GET.get("caller_phone", "").strip()
+    orders = orders_from_phone(user=request.user, phone=phone) if len(phone) >= 7 else []
+    return render(request, "orders/_intake_caller.html", {"orders": orders, "phone": phone})
+
+
+@login_required
+@require_GET
+def intake_related_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Possible duplicates from the same number, or the same place and category."""
+    _require_centre(request)
+    params = request.GET
+    phone = params.get("caller_phone", "").strip()
+    candidates = related_candidates(
+        user=request.user,
+        phone=phone if len(phone) >= 7 else "",
+        place_id=_int(params.get("place")),
+        category_id=_int(params.get("category")),
+    )
+    return render(request, "orders/_intake_related.html", {"candidates": candidates})
+
+
+@login_required
+@require_GET
+def intake_proposal_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The dispatch proposal for the chosen category and place, as the lead-unit field."""
+    _require_centre(request)
+    params = request.GET
+    category = (
+        Category.objects.filter(pk=_int(params.get("category")) or 0).select_related("lead_unit").first()
+    )
+    place = Place.objects.filter(pk=_int(params.get("place")) or 0).select_related("unit").first()
+    from hotline.catalogue.models import RequestType
+
+    rtype = (
+        RequestType.objects.filter(pk=params.get("request_type", "")).first()
+        or RequestType.objects.first()
+    )
+    proposal = proposal_for(
+        Request(
+            request_type=rtype,  # type: ignore[arg-type]
+            content="",
+            category=category,
+            place=place,
+            supervision_channel=params.get("supervision_channel", ""),
+        )
+    )
+    return render(
+        request,
+        "orders/_intake_proposal.html",
+        {"proposal": proposal, "units": member_units(), "chosen": _int(params.get("lead_unit"))},
+    )
