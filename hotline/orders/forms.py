@@ -712,3 +712,34 @@ class IntakeForm(forms.Form):
             opinion=data["opinion"],
             related=data["related"],
         )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the type and size checks are in `orders.attachments`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,.docx"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:  # type: ignore[override]
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class AttachmentForm(forms.Form):
+    uploads = MultipleFileField(
+        label=_("附件"), help_text=_("JPG、PNG、PDF、DOCX，单个不超过 10 MB")
+    )
+    kind = forms.ChoiceField(label=_("类别"), choices=())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from hotline.orders.models import Attachment
+
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "kind").choices = Attachment.Kind.choices

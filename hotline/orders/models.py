@@ -385,6 +385,7 @@ class Action(models.TextChoices):
     ANSWER = "answer", _("直接答复")
     MERGE = "merge", _("并单")
     LINK = "link", _("关联工单")
+    ATTACH = "attach", _("上传附件")
     SUBMIT_REVIEW = "submit_review", _("提交审核")
     REVIEW_APPROVE = "review_approve", _("审核通过")
     REVIEW_SEND_BACK = "review_send_back", _("审核退回")

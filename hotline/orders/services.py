@@ -1185,3 +1185,51 @@ def order_reveal_caller(*, order: Order, actor: User, reason: str) -> tuple[str,
         reason=reason,
     )
     return fresh.caller_name, fresh.caller_phone
+
+
+@transaction.atomic
+def order_rate_by_caller(
+    *, order: Order, satisfaction: str, comment: str = "", channel: str = "web"
+) -> Order:
+    """The caller rates the reply themselves (on the portal link or by SMS). It counts the same
+    as the operator's satisfaction callback and takes the order out of the callback queue
+    (Art. 16). The caller is proven by the order number and phone; the portal checks that
+    before calling this."""
+    order = _lock(order, None)
+    if order.status != Status.CALLBACK:
+        raise WrongState(_("该工单当前不能评价。"))
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput(_("请选择满意度。"))
+    comment = _clean_text(comment, field=_("评价意见"), required=False, limit=500)
+    from_status, order.satisfaction = order.status, satisfaction
+    fields = ["status", "satisfaction"]
+    if satisfaction == Satisfaction.UNSATISFIED:
+        order.status = Status.UNSATISFIED
+    else:
+        order.status, order.close_reason, order.closed_at = (
+            Status.CLOSED,
+            CloseReason.CALLBACK,
+            clock.now(),
+        )
+        fields += ["close_reason", "closed_at"]
+    event = _finish(
+        order,
+        actor=None,
+        action=Action.CALLBACK,
+        from_status=from_status,
+        fields=fields,
+        reason=comment,
+        satisfaction=satisfaction,
+        by="caller",
+        channel=channel,
+    )
+    if satisfaction == Satisfaction.UNSATISFIED:
+        notify_role(
+            role=Role.REVIEWER,
+            unit_code=HOST_UNIT_CODE,
+            kind="unsatisfied",
+            event_key=_event_key(event),
+            order=order,
+            body=_("工单 %(number)s 市民评价不满意，待审定重办或办结。") % {"number": order.number},
+        )
+    return order

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<str:number>/", views.order_detail_view, name="detail"),
     path("<str:number>/act/<str:action>/", views.order_action_view, name="act"),
     path("<str:number>/reveal/", views.order_reveal_view, name="reveal"),
+    path("<str:number>/attachments/", views.order_attach_view, name="attach"),
+    path("<str:number>/attachments/<int:pk>/", views.order_attachment_view, name="attachment"),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hotline.accounts.roles import CENTRE_ROLES, Role
 from hotline.catalogue.models import RequestType
 from hotline.orders import services
+from hotline.orders.attachments import attachments_add, may_attach
 from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
-from hotline.orders.forms import ACTION_FORMS, OrderCreateForm, RevealForm
+from hotline.orders.forms import ACTION_FORMS, AttachmentForm, OrderCreateForm, RevealForm
 from hotline.orders.models import Channel, Status
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history
 from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
@@ -88,6 +89,8 @@ def _detail_context(request: AuthenticatedRequest, access, forms=None) -> dict: 
         "replies": order.replies.select_related("unit", "author").order_by("created_at"),
         "action_forms": action_forms,
         "reveal_form": RevealForm(),
+        "attachments": order.attachments.all(),
+        "attachment_form": AttachmentForm() if may_attach(request.user, order) else None,
         "may_reveal": request.user.has_role(
             *CENTRE_ROLES, Role.REVIEWER, Role.HANDLER, Role.MANAGER
         ),
@@ -181,3 +184,44 @@ def order_create_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, "orders/order_create.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_POST
+def order_attach_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
+    access = _access_or_404(request, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            saved = attachments_add(
+                order=access.order,
+                actor=request.user,
+                uploads=form.cleaned_data["uploads"],
+                kind=form.cleaned_data["kind"],
+            )
+        except DomainError as exc:
+            form.add_error("uploads", exc.message)
+        else:
+            messages.success(request, _("已上传 %(n)d 个附件。") % {"n": len(saved)})
+            return redirect("orders:detail", number=number)
+    context = _detail_context(request, access)
+    context["attachment_form"] = form
+    messages.error(request, _("附件未上传。"))
+    return render(request, "orders/order_detail.html", context, status=400)
+
+
+@login_required
+def order_attachment_view(request: AuthenticatedRequest, number: str, pk: int) -> FileResponse:
+    """Serve an attachment to someone who may see the order; never from a public URL."""
+    access = _access_or_404(request, number)
+    attachment = access.order.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404(_("附件不存在。"))
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -104,7 +104,9 @@ def intake_proposal_view(request: AuthenticatedRequest) -> HttpResponse:
     _require_centre(request)
     params = request.GET
     category = (
-        Category.objects.filter(pk=_int(params.get("category")) or 0).select_related("lead_unit").first()
+        Category.objects.filter(pk=_int(params.get("category")) or 0)
+        .select_related("lead_unit")
+        .first()
     )
     place = Place.objects.filter(pk=_int(params.get("place")) or 0).select_related("unit").first()
     from hotline.catalogue.models import RequestType

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import RequestType
+from hotline.orders.forms import MultipleFileField
 from hotline.portal.services import WEB_REQUEST_TYPES
 from hotline.privacy.personal import phone_is_valid
 from hotline.units.models import Place
@@ -49,6 +50,11 @@ class SubmitForm(forms.Form):
         error_messages={"required": _("请填写手机号码，以便查询办理结果。")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+    attachments = MultipleFileField(
+        label=_("照片或材料（选填）"),
+        required=False,
+        help_text=_("JPG、PNG、PDF、DOCX，最多 5 个，每个不超过 10 MB。"),
+    )
     is_confidential = forms.BooleanField(
         label=_("请为我保密（不向无关人员透露我的信息）"), required=False
     )
@@ -82,3 +88,24 @@ class LookupForm(forms.Form):
         error_messages={"required": _("请填写手机号码。")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+
+
+class RateForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label=_("您对办理结果是否满意"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择满意程度。")},
+    )
+    comment = forms.CharField(
+        label=_("意见或建议（选填）"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from hotline.orders.models import Satisfaction
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["satisfaction"]).choices = Satisfaction.choices

@@ -6,15 +6,18 @@ and submissions are counted per client so that guessing and flooding are slowed 
 locking anyone else out.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hotline import clock
 from hotline.catalogue.models import Category, RequestType
+from hotline.orders.attachments import attachments_add, check_uploads
 from hotline.orders.errors import DomainError
 from hotline.orders.models import Channel, Order, Reply, Status
 from hotline.orders.services import order_create
@@ -57,10 +60,13 @@ def portal_submit(
     place: Place | None = None,
     address: str = "",
     is_confidential: bool = False,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Order:
-    """Record a web request as an order (channel web) for the operating centre to handle."""
+    """Record a web request as an order (channel web) for the operating centre to handle,
+    with the caller's photos or documents (checked before anything is saved)."""
     if _recent(client, PortalAttempt.Kind.SUBMIT, SUBMIT_WINDOW) >= SUBMISSIONS_ALLOWED:
         raise TooManyAttempts(_("提交过于频繁，请稍后再试；如情况紧急请直接拨打12345。"))
+    check_uploads(attachments)
     if request_type.code not in WEB_REQUEST_TYPES:
         raise DomainError(_("紧急求助请直接拨打110、119、120或12345。"), code="invalid_input")
     order = order_create(
@@ -75,6 +81,7 @@ def portal_submit(
         address=address,
         is_confidential=is_confidential,
     )
+    attachments_add(order=order, actor=None, uploads=attachments)
     PortalAttempt.objects.create(client=client, kind=PortalAttempt.Kind.SUBMIT, at=clock.now())
     return order
 

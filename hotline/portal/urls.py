@@ -8,4 +8,5 @@ urlpatterns = [
     path("submit/", views.portal_submit_view, name="submit"),
     path("track/", views.portal_lookup_view, name="lookup"),
     path("display/", views.portal_display_view, name="display"),
+    path("rate/<str:number>/", views.portal_rate_view, name="rate"),
 ]

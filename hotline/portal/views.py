@@ -1,15 +1,18 @@
 """The resident portal: submit a request, follow it with number + phone (Art. 11, 16).
 Public pages, no account; built for a phone screen first, with a large-type mode."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hotline.catalogue.models import ExclusionReason, RequestType
 from hotline.orders.errors import DomainError
-from hotline.portal.forms import LookupForm, SubmitForm
+from hotline.orders.models import Order, Status
+from hotline.orders.services import order_rate_by_caller
+from hotline.portal.forms import LookupForm, RateForm, SubmitForm
 from hotline.portal.services import (
     TooManyAttempts,
     client_key,
@@ -19,6 +22,7 @@ from hotline.portal.services import (
 )
 
 LARGE_TYPE_COOKIE = "portal_large"
+SESSION_ORDERS = "portal_orders"
 
 
 def _client(request: HttpRequest) -> str:
@@ -45,7 +49,7 @@ def portal_home_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def portal_submit_view(request: HttpRequest) -> HttpResponse:
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -58,6 +62,7 @@ def portal_submit_view(request: HttpRequest) -> HttpResponse:
                 place=data["place"],
                 address=data["address"],
                 is_confidential=data["is_confidential"],
+                attachments=data["attachments"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -88,12 +93,57 @@ def portal_lookup_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
             return _render(request, "portal/lookup.html", {"form": form}, status=429)
         if order is None:
-            form.add_error(None, "没有找到与该编号和手机号码对应的工单，请核对后重试。")
+            form.add_error(None, _("没有找到与该编号和手机号码对应的工单，请核对后重试。"))
             return _render(request, "portal/lookup.html", {"form": form}, status=404)
-        return _render(request, "portal/order.html", {"view": portal_public_view(order=order)})
+        # The caller proved the order is theirs: they may rate it in this session.
+        request.session[SESSION_ORDERS] = sorted(
+            {*request.session.get(SESSION_ORDERS, []), order.pk}
+        )
+        return _order_page(request, order)
     return _render(
         request, "portal/lookup.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _order_page(
+    request: HttpRequest, order: Order, rate_form: RateForm | None = None, status: int = 200
+) -> HttpResponse:
+    can_rate = order.status == Status.CALLBACK
+    return _render(
+        request,
+        "portal/order.html",
+        {
+            "view": portal_public_view(order=order),
+            "rate_form": rate_form or (RateForm() if can_rate else None),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_POST
+def portal_rate_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The caller rates the reply (Art. 16); only for an order found by number and phone in
+    this session."""
+    order = Order.objects.filter(
+        number=number, pk__in=request.session.get(SESSION_ORDERS, [])
+    ).first()
+    if order is None:
+        raise Http404(_("请先用工单编号和手机号码查询工单。"))
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        return _order_page(request, order, form, status=400)
+    try:
+        order_rate_by_caller(
+            order=order,
+            satisfaction=form.cleaned_data["satisfaction"],
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        order.refresh_from_db()
+        return _order_page(request, order, form, status=409)
+    return _render(request, "portal/rated.html", {"order": order})
 
 
 @require_POST

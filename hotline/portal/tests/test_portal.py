@@ -156,3 +156,60 @@ class DisplayModeTests(PortalTestCase):
             "<legend>",
         ]:
             self.assertContains(page, marker)
+
+
+class RatingTests(PortalTestCase):
+    def setUp(self) -> None:
+        self.order = self.reply_checked_order(caller_phone=PHONE)
+
+    def test_caller_rates_satisfied_and_the_order_closes(self):
+        self.lookup(self.order.number)
+        response = self.client.post(
+            f"/portal/rate/{self.order.number}/", {"satisfaction": "satisfied"}
+        )
+        self.assertContains(response, "感谢您的评价")
+        order = self.reload(self.order)
+        self.assertEqual(order.status, Status.CLOSED)
+        self.assertEqual(order.satisfaction, "satisfied")
+        event = order.events.get(action="callback")
+        self.assertIsNone(event.actor)
+        self.assertEqual(event.data["by"], "caller")
+
+    def test_unsatisfied_rating_goes_to_the_host_unit(self):
+        self.lookup(self.order.number)
+        self.client.post(
+            f"/portal/rate/{self.order.number}/",
+            {"satisfaction": "unsatisfied", "comment": "没人来处理"},
+        )
+        order = self.reload(self.order)
+        self.assertEqual(order.status, Status.UNSATISFIED)
+        self.assertEqual(order.events.get(action="callback").reason, "没人来处理")
+
+    def test_rating_without_finding_the_order_first_is_refused(self):
+        response = self.client.post(
+            f"/portal/rate/{self.order.number}/", {"satisfaction": "satisfied"}
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(self.reload(self.order).status, Status.CALLBACK)
+
+    def test_rating_form_appears_only_once_the_reply_is_accepted(self):
+        self.assertContains(self.lookup(self.order.number), "评价办理结果")
+        other = self.in_progress_order(caller_phone=PHONE)
+        self.assertNotContains(self.lookup(other.number), "评价办理结果")
+        response = self.client.post(f"/portal/rate/{other.number}/", {"satisfaction": "satisfied"})
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(self.reload(other).status, Status.IN_PROGRESS)
+
+    def test_a_second_rating_is_refused(self):
+        self.lookup(self.order.number)
+        self.client.post(f"/portal/rate/{self.order.number}/", {"satisfaction": "satisfied"})
+        response = self.client.post(
+            f"/portal/rate/{self.order.number}/", {"satisfaction": "unsatisfied"}
+        )
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(self.reload(self.order).satisfaction, "satisfied")
+
+    def test_missing_choice_is_explained(self):
+        self.lookup(self.order.number)
+        response = self.client.post(f"/portal/rate/{self.order.number}/", {})
+        self.assertContains(response, "请选择满意程度", status_code=400)
