@@ -28,6 +28,7 @@ class IntakeBrowserTest(BrowserTestCase):
         self.screenshot("intake-answer")
         self.page.get_by_role("button", name="确定").click()
         expect(self.page.locator("h1 .status")).to_have_text("已办结")
+        expect(self.page.get_by_text("依据知识条目 KB-")).to_be_visible()
         order = Order.objects.get()
         self.assertEqual(order.status, Status.CLOSED)
         self.assertEqual(order.close_reason, "answered")

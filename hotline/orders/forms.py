@@ -540,6 +540,7 @@ class IntakeForm(forms.Form):
         label=_("事项分类"), queryset=Category.objects.none(), required=False
     )
     place = GroupedPlaceField(
+        empty_label=_("（未选择）"),
         label=_("社区/村"),
         queryset=Place.objects.none(),
         required=False,

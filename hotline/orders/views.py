@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +14,7 @@ from hotline.orders import services
 from hotline.orders.attachments import attachments_add, may_attach
 from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
 from hotline.orders.forms import ACTION_FORMS, AttachmentForm, OrderCreateForm, RevealForm
-from hotline.orders.models import Channel, Status
+from hotline.orders.models import Action, Channel, Order, Status
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history
 from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
 from hotline.web.http import AuthenticatedRequest
@@ -90,11 +91,21 @@ def _detail_context(request: AuthenticatedRequest, access, forms=None) -> dict: 
         "action_forms": action_forms,
         "reveal_form": RevealForm(),
         "attachments": order.attachments.all(),
+        "answered_from": _answered_from(order),
         "attachment_form": AttachmentForm() if may_attach(request.user, order) else None,
         "may_reveal": request.user.has_role(
             *CENTRE_ROLES, Role.REVIEWER, Role.HANDLER, Role.MANAGER
         ),
     }
+
+
+def _answered_from(order: Order) -> dict | None:
+    """The knowledge entry an order was answered from (直接答复 records which one)."""
+    event = order.events.filter(action=Action.ANSWER).order_by("-at").first()
+    ref = (event.data or {}).get("knowledge", "") if event else ""
+    if not ref.startswith("KB-") or not ref[3:].isdigit():
+        return {"ref": ref} if ref else None
+    return {"ref": ref, "url": reverse("knowledge:detail", args=[int(ref[3:])])}
 
 
 @login_required
