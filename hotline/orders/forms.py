@@ -744,3 +744,52 @@ class AttachmentForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         _choice_field(self, "kind").choices = Attachment.Kind.choices
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=(), initial="note")
+    method = forms.ChoiceField(label=_("联系方式"), choices=(), required=False)
+    contacted_at = forms.DateTimeField(
+        label=_("联系时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("不填为现在"),
+    )
+    text = forms.CharField(
+        label=_("内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from hotline.orders.models import Note
+
+        kwargs.setdefault("prefix", "note")
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "kind").choices = Note.Kind.choices
+        _choice_field(self, "method").choices = [
+            ("", _("（联系诉求人时选择）")),
+            *Note.Method.choices,
+        ]
+
+
+class AssistReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("协办意见"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "assist")
+        super().__init__(*args, **kwargs)
+
+
+class WrittenReplyForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("书面答复内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    scans = MultipleFileField(label=_("书面答复扫描件"), help_text=_("PDF 或图片"))
+
+    def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["version"] = order.version
+        kwargs.setdefault("prefix", "written")
+        super().__init__(*args, **kwargs)

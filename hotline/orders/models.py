@@ -351,6 +351,7 @@ class Reply(models.Model):
         PENDING_CHECK = "pending_check", _("待审查")
         SENT_BACK = "sent_back", _("退回重办")
         ACCEPTED = "accepted", _("已采纳")
+        ASSIST = "assist", _("协办意见")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="replies")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
@@ -386,6 +387,11 @@ class Action(models.TextChoices):
     MERGE = "merge", _("并单")
     LINK = "link", _("关联工单")
     ATTACH = "attach", _("上传附件")
+    NOTE = "note", _("办理备注")
+    CONTACT = "contact", _("联系诉求人")
+    ASSIST_REPLY = "assist_reply", _("协办意见")
+    WRITTEN_REPLY = "written_reply", _("代录书面答复")
+    URGE_ACK = "urge_ack", _("确认催办督办")
     SUBMIT_REVIEW = "submit_review", _("提交审核")
     REVIEW_APPROVE = "review_approve", _("审核通过")
     REVIEW_SEND_BACK = "review_send_back", _("审核退回")
@@ -448,6 +454,69 @@ class OrderEvent(AppendOnlyModel):
             models.Index(fields=["order", "at"], name="event_order_at"),
             models.Index(fields=["action", "at"], name="event_action_at"),
         ]
+
+
+class Note(models.Model):
+    """A unit's handling note, or the record that the caller was contacted (联系诉求人):
+    when and how. The contact record is what "contact made" statistics count."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("办理备注")
+        CONTACT = "contact", _("联系诉求人")
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("电话")
+        VISIT = "visit", _("上门")
+        SMS = "sms", _("短信")
+        OTHER = "other", _("其他")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="notes")
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    method = models.CharField(_("联系方式"), max_length=10, choices=Method.choices, blank=True)
+    contacted_at = models.DateTimeField(_("联系时间"), null=True, blank=True)
+    text = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.get_kind_display()}"
+
+
+class Urge(models.Model):
+    """An urge (催办) by the operating centre or a supervision (督办) by the host unit, which
+    the unit must acknowledge."""
+
+    class Kind(models.TextChoices):
+        URGE = "urge", _("催办")
+        SUPERVISE = "supervise", _("督办")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="urges")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    note = models.TextField(_("内容"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("催办督办")
+        verbose_name_plural = _("催办督办")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["unit", "acknowledged_at"], name="urge_unit_open")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.get_kind_display()}"
 
 
 class OrderNumberSequence(models.Model):

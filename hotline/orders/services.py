@@ -45,6 +45,7 @@ from hotline.orders.models import (
     Reply,
     Satisfaction,
     Status,
+    Urge,
 )
 from hotline.orders.permissions import authorize, can_see
 from hotline.privacy.personal import (
@@ -1120,6 +1121,9 @@ def order_urge(
         fields=["urge_count"],
         reason=note,
     )
+    Urge.objects.create(
+        order=order, unit=_lead(order), kind=Urge.Kind.URGE, note=note, by=actor, at=event.at
+    )
     notify_unit(
         unit=_lead(order),
         kind="urge",
@@ -1147,6 +1151,9 @@ def order_supervise(
         from_status=order.status,
         fields=["is_supervised"],
         reason=note,
+    )
+    Urge.objects.create(
+        order=order, unit=_lead(order), kind=Urge.Kind.SUPERVISE, note=note, by=actor, at=event.at
     )
     notify_unit(
         unit=_lead(order),

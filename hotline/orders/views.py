@@ -14,7 +14,7 @@ from hotline.orders import services
 from hotline.orders.attachments import attachments_add, may_attach
 from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
 from hotline.orders.forms import ACTION_FORMS, AttachmentForm, OrderCreateForm, RevealForm
-from hotline.orders.models import Action, Channel, Order, Status
+from hotline.orders.models import UNIT_STATES, Action, Channel, Order, Status
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history
 from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
 from hotline.web.http import AuthenticatedRequest
@@ -92,9 +92,40 @@ def _detail_context(request: AuthenticatedRequest, access, forms=None) -> dict: 
         "reveal_form": RevealForm(),
         "attachments": order.attachments.all(),
         "answered_from": _answered_from(order),
+        **_handling_context(request, order, bound),
         "attachment_form": AttachmentForm() if may_attach(request.user, order) else None,
         "may_reveal": request.user.has_role(
             *CENTRE_ROLES, Role.REVIEWER, Role.HANDLER, Role.MANAGER
+        ),
+    }
+
+
+def _handling_context(request: AuthenticatedRequest, order: Order, bound: dict) -> dict:
+    """The handling panel: notes and contact records, urges to acknowledge, the assisting
+    unit's part and the written reply, each offered only to whoever may use it."""
+    from hotline.orders.forms import AssistReplyForm, NoteForm, WrittenReplyForm
+    from hotline.orders.handling import NOTE_STATES, _active_role
+
+    user = request.user
+    role = _active_role(user, order)
+    centre = user.has_role(*CENTRE_ROLES)
+    return {
+        "notes": order.notes.select_related("author", "unit"),
+        "urges": order.urges.select_related("by", "acknowledged_by", "unit"),
+        "may_ack_unit": user.unit_id if user.is_unit_staff else None,
+        "note_form": (
+            NoteForm()
+            if order.status in NOTE_STATES and (role or centre or user.has_role(Role.REVIEWER))
+            else None
+        ),
+        "assist_form": AssistReplyForm()
+        if role == "assist" and order.status in UNIT_STATES
+        else None,
+        "written_form": (
+            WrittenReplyForm(order=order)
+            if centre
+            and order.status in (Status.DISPATCHED, Status.IN_PROGRESS, Status.REPLY_APPROVAL)
+            else None
         ),
     }
 

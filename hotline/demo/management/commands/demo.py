@@ -56,15 +56,22 @@ class Command(BaseCommand):
                 f"\n工作台 http://{addr}/   市民门户 http://{addr}/portal/   管理后台 http://{addr}/admin/\n"
             )
         )
-        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
-            [sys.executable, "-m", "hotline", "db_worker", "--interval", "1", "--no-reload"],
-            env=os.environ.copy(),
-        )
+        helpers = [
+            subprocess.Popen(  # noqa: S603 - our own interpreter and command
+                [sys.executable, "-m", "hotline", *command], env=os.environ.copy()
+            )
+            for command in (
+                ["db_worker", "--interval", "1", "--no-reload"],
+                ["tick", "--every", "300"],
+            )
+        ]
         try:
             call_command("runserver", addr, use_reloader=False)
         finally:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            for helper in helpers:
+                helper.send_signal(signal.SIGTERM)
+            for helper in helpers:
+                try:
+                    helper.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    helper.kill()

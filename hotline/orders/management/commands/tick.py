@@ -1,0 +1,26 @@
+"""`hotline tick`: the platform's periodic work. Run it from cron or a systemd timer every few
+minutes (or `--every 300` as a long-running process, as the demo does); every step is safe to
+repeat."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from hotline.orders.handling import notify_due_soon
+
+
+class Command(BaseCommand):
+    help = "Run periodic work: reminders one working day before the due date."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--every", type=int, default=0, help="repeat every N seconds (0: run once)"
+        )
+
+    def handle(self, *args, every: int, **options) -> None:  # type: ignore[no-untyped-def]
+        while True:
+            reminded = notify_due_soon()
+            self.stdout.write(f"due-soon reminders: {reminded} orders")
+            if every <= 0:
+                return
+            time.sleep(every)
