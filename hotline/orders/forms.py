@@ -460,63 +460,6 @@ class RevealForm(forms.Form):
     reason = forms.CharField(label=_("查看事由"), max_length=200)
 
 
-class OrderCreateForm(forms.Form):
-    """Recording a request (the full operator workbench builds on this)."""
-
-    request_type = forms.ModelChoiceField(
-        label=_("诉求类型"), queryset=RequestType.objects.none(), empty_label=None
-    )
-    category = forms.ModelChoiceField(
-        label=_("事项分类"), queryset=Category.objects.none(), required=False
-    )
-    caller_phone = forms.CharField(label=_("来电号码"), max_length=30, required=False)
-    caller_name = forms.CharField(label=_("诉求人姓名"), max_length=40, required=False)
-    place = forms.ModelChoiceField(
-        label=_("社区/村"), queryset=Place.objects.none(), required=False
-    )
-    address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
-    content = forms.CharField(
-        label=_("诉求内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    is_confidential = forms.BooleanField(label=_("来电人要求保密"), required=False)
-    emergency_situation = forms.ModelChoiceField(
-        label=_("紧急联动情形（第十三条）"),
-        queryset=EmergencySituation.objects.none(),
-        required=False,
-    )
-    rescue_lines = forms.MultipleChoiceField(
-        label=_("已引导拨打"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    major_incident = forms.ModelChoiceField(
-        label=_("重大突发事件（第十七条）"),
-        queryset=MajorIncidentKind.objects.none(),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _model_field(self, "request_type").queryset = RequestType.objects.all()
-        _model_field(self, "category").queryset = Category.objects.filter(
-            is_active=True, parent__isnull=False
-        ).select_related("parent")
-        _model_field(self, "place").queryset = Place.objects.filter(is_active=True).select_related(
-            "unit"
-        )
-        _model_field(self, "emergency_situation").queryset = EmergencySituation.objects.all()
-        _model_field(self, "major_incident").queryset = MajorIncidentKind.objects.all()
-        _choice_field(self, "rescue_lines").choices = [
-            (line.code, str(line)) for line in RescueLine.objects.all()
-        ]
-
-    def clean_caller_phone(self) -> str:
-        from hotline.privacy.personal import phone_is_valid
-
-        phone = self.cleaned_data["caller_phone"].strip()
-        if phone and not phone_is_valid(phone):
-            raise forms.ValidationError(_("号码格式不正确，请输入 7–13 位数字。"))
-        return phone
-
-
 class GroupedPlaceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Place) -> str:  # type: ignore[override]
         return f"{obj.name}（{obj.unit.name}）"

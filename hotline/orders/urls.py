@@ -5,7 +5,6 @@ from hotline.orders import views, views_intake, views_unit
 app_name = "orders"
 urlpatterns = [
     path("", views.order_list_view, name="list"),
-    path("new/", views.order_create_view, name="create"),
     path("unit/", views_unit.unit_inbox_view, name="unit"),
     path("intake/", views_intake.intake_view, name="intake"),
     path("intake/caller/", views_intake.intake_caller_view, name="intake-caller"),

@@ -6,15 +6,15 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from hotline.accounts.roles import CENTRE_ROLES, Role
 from hotline.catalogue.models import RequestType
 from hotline.orders import services
 from hotline.orders.attachments import attachments_add, may_attach
 from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
-from hotline.orders.forms import ACTION_FORMS, AttachmentForm, OrderCreateForm, RevealForm
-from hotline.orders.models import UNIT_STATES, Action, Channel, Order, Status
+from hotline.orders.forms import ACTION_FORMS, AttachmentForm, RevealForm
+from hotline.orders.models import UNIT_STATES, Action, Order, Status
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history
 from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
 from hotline.web.http import AuthenticatedRequest
@@ -192,40 +192,6 @@ def order_reveal_view(request: AuthenticatedRequest, number: str) -> HttpRespons
     else:
         context["reveal_form"] = form
     return render(request, "orders/order_detail.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def order_create_view(request: AuthenticatedRequest) -> HttpResponse:
-    if not request.user.has_role(*CENTRE_ROLES):
-        raise Http404(_("无权登记工单。"))
-    form = OrderCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = services.order_create(
-                actor=request.user,
-                channel=Channel.PHONE,
-                request_type=data["request_type"],
-                category=data["category"],
-                caller_phone=data["caller_phone"],
-                caller_name=data["caller_name"],
-                place=data["place"],
-                address=data["address"],
-                content=data["content"],
-                is_confidential=data["is_confidential"],
-                emergency_situation=data["emergency_situation"],
-                rescue_lines=data["rescue_lines"],
-                major_incident=data["major_incident"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已登记工单 %(number)s。") % {"number": order.number})
-            return redirect("orders:detail", number=order.number)
-    return render(
-        request, "orders/order_create.html", {"form": form}, status=400 if form.errors else 200
-    )
 
 
 @login_required

@@ -179,7 +179,10 @@ class AdminAndAuditorTests(PageTestCase):
         for url in (
             reverse("home"),
             reverse("orders:list"),
-            reverse("orders:create"),
+            reverse("orders:intake"),
+            reverse("orders:intake-caller"),
+            reverse("orders:intake-related"),
+            reverse("orders:intake-proposal"),
             self.detail(self.order),
         ):
             with self.subTest(url=url):
@@ -205,37 +208,61 @@ class ViewAccessTests(PageTestCase):
         outsider = account_create(username="outsider", roles=[], password="x-unused-123")
         self.assertFalse(self.listed(outsider, self.order))
 
-    # orders:create
-    def test_unit_staff_cannot_open_or_post_the_create_page(self):
+    # orders:intake and its partials
+    def test_unit_staff_cannot_open_or_post_the_intake_screen(self):
         self.as_user(self.handler_a)
-        self.assertEqual(self.client.get(reverse("orders:create")).status_code, 404)
+        for name in (
+            "orders:intake",
+            "orders:intake-caller",
+            "orders:intake-related",
+            "orders:intake-proposal",
+        ):
+            with self.subTest(name=name):
+                self.assertEqual(self.client.get(reverse(name)).status_code, 404)
         count = Order.objects.count()
         response = self.client.post(
-            reverse("orders:create"), {"request_type": "help", "content": "内容"}
+            reverse("orders:intake"),
+            {"request_type": "help", "content": "内容", "outcome": "register"},
         )
         self.assertEqual(response.status_code, 404)
         self.assertEqual(Order.objects.count(), count)
 
-    def test_operator_records_an_order_through_the_create_page(self):
+    def test_operator_records_an_order_through_the_intake_screen(self):
         self.as_user(self.operator)
-        self.assertEqual(self.client.get(reverse("orders:create")).status_code, 200)
+        self.assertEqual(self.client.get(reverse("orders:intake")).status_code, 200)
         response = self.client.post(
-            reverse("orders:create"),
-            {"request_type": "help", "content": "路灯不亮", "caller_phone": "13812345678"},
+            reverse("orders:intake"),
+            {
+                "request_type": "help",
+                "content": "路灯不亮",
+                "caller_phone": "13812345678",
+                "outcome": "register",
+            },
         )
         order = Order.objects.latest("id")
         self.assertRedirects(response, self.detail(order))
         self.assertEqual((order.content, order.created_by), ("路灯不亮", self.operator))
 
-    def test_create_page_refuses_a_bad_phone(self):
+    def test_intake_refuses_a_bad_phone_and_keeps_what_was_typed(self):
         self.as_user(self.operator)
         count = Order.objects.count()
         response = self.client.post(
-            reverse("orders:create"),
-            {"request_type": "help", "content": "内容", "caller_phone": "12"},
+            reverse("orders:intake"),
+            {
+                "request_type": "help",
+                "content": "路灯不亮了",
+                "caller_phone": "12",
+                "outcome": "register",
+            },
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "号码格式不正确", status_code=400)
+        self.assertContains(response, "路灯不亮了", status_code=400)
         self.assertEqual(Order.objects.count(), count)
+
+    def test_intake_caller_history_shows_only_visible_orders(self):
+        self.as_user(self.operator)
+        response = self.client.get(reverse("orders:intake-caller"), {"caller_phone": "13812345678"})
+        self.assertContains(response, self.order.number)
 
     # orders:detail
     def test_detail_is_404_for_other_unit_and_for_unknown_number(self):
