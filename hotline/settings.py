@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "hotline.notifications",
     "hotline.knowledge",
     "hotline.orders",
+    "hotline.callbacks",
     "hotline.api",
     "hotline.portal",
     "hotline.open311",
@@ -187,3 +188,5 @@ HOTLINE_ATTACHMENTS_PER_UPLOAD = env_int("HOTLINE_ATTACHMENTS_PER_UPLOAD", 5)
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The address residents reach the portal at, for links in SMS messages.
+HOTLINE_PUBLIC_URL = env_str("HOTLINE_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -960,14 +960,17 @@ def order_check_reply(
         reply=reply.pk,
     )
     if accept:
+        from hotline.callbacks.services import callback_open
+        from hotline.portal.links import portal_link
+
+        callback_open(order=order)
+        link = portal_link(order)
         # Confidential orders send no content by SMS (Art. 23).
         body = (
-            _(
-                "您反映的诉求（工单 %(number)s)已办理完毕，请凭工单号和手机号在市民门户查看办理结果。"
-            )
+            _("您反映的诉求（工单 %(number)s）已办理完毕，请点击链接查看结果并评价：%(link)s")
             if order.is_confidential
-            else _("您反映的诉求（工单 %(number)s)已办理：%(text)s")
-        ) % {"number": order.number, "text": reply.text[:200]}
+            else _("您反映的诉求（工单 %(number)s）已办理：%(text)s 查看详情并评价：%(link)s")
+        ) % {"number": order.number, "text": reply.text[:150], "link": link}
         notify_caller(order=order, kind="feedback", event_key=_event_key(event), body=body)
     else:
         notify_unit(
@@ -1239,4 +1242,31 @@ def order_rate_by_caller(
             order=order,
             body=_("工单 %(number)s 市民评价不满意，待审定重办或办结。") % {"number": order.number},
         )
+    return order
+
+
+@transaction.atomic
+def order_close_by_rule(*, order: Order, reason: str, actor: User | None = None) -> Order:
+    """Close an order waiting for its callback under the callback policy: the caller could
+    not be reached after the allowed tries, or no callback was required and the caller did
+    not rate the reply in time. `actor` is the operator whose last try ended it, or None
+    when the periodic job does."""
+    order = _lock(order, None)
+    if order.status != Status.CALLBACK:
+        raise WrongState(_("工单不在待回访状态。"))
+    from_status = order.status
+    order.status, order.close_reason, order.closed_at = (
+        Status.CLOSED,
+        CloseReason.BY_RULE,
+        clock.now(),
+    )
+    _finish(
+        order,
+        actor=actor,
+        action=Action.CLOSE,
+        from_status=from_status,
+        fields=["status", "close_reason", "closed_at"],
+        reason=_clean_text(reason, field=_("办结说明")),
+        close_reason=CloseReason.BY_RULE,
+    )
     return order

@@ -9,4 +9,5 @@ urlpatterns = [
     path("track/", views.portal_lookup_view, name="lookup"),
     path("display/", views.portal_display_view, name="display"),
     path("rate/<str:number>/", views.portal_rate_view, name="rate"),
+    path("r/<str:token>/", views.portal_link_view, name="link"),
 ]

@@ -13,6 +13,7 @@ from hotline.orders.errors import DomainError
 from hotline.orders.models import Order, Status
 from hotline.orders.services import order_rate_by_caller
 from hotline.portal.forms import LookupForm, RateForm, SubmitForm
+from hotline.portal.links import order_from_token
 from hotline.portal.services import (
     TooManyAttempts,
     client_key,
@@ -144,6 +145,16 @@ def portal_rate_view(request: HttpRequest, number: str) -> HttpResponse:
         order.refresh_from_db()
         return _order_page(request, order, form, status=409)
     return _render(request, "portal/rated.html", {"order": order})
+
+
+@never_cache
+def portal_link_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the feedback SMS: opens the caller's order and lets them rate it."""
+    order = order_from_token(token)
+    if order is None:
+        raise Http404(_("链接无效或已过期，请用工单编号和手机号码查询。"))
+    request.session[SESSION_ORDERS] = sorted({*request.session.get(SESSION_ORDERS, []), order.pk})
+    return _order_page(request, order)
 
 
 @require_POST

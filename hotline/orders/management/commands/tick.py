@@ -6,11 +6,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from hotline.callbacks.services import callbacks_auto_close
 from hotline.orders.handling import notify_due_soon
 
 
 class Command(BaseCommand):
-    help = "Run periodic work: reminders one working day before the due date."
+    help = "Run periodic work: due-date reminders, closing orders that need no callback."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -20,7 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args, every: int, **options) -> None:  # type: ignore[no-untyped-def]
         while True:
             reminded = notify_due_soon()
-            self.stdout.write(f"due-soon reminders: {reminded} orders")
+            closed = callbacks_auto_close()
+            self.stdout.write(
+                f"due-soon reminders: {reminded} orders; closed by callback rule: {closed}"
+            )
             if every <= 0:
                 return
             time.sleep(every)

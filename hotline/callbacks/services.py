@@ -1,0 +1,200 @@
+"""The satisfaction callback (Art. 16: 对已办结诉求件进行满意度回访) and missed calls.
+
+When the operating centre accepts a unit's reply, the order enters the callback queue. The
+policy decides which orders must be called back (complaints, reports and help by default,
+and a stable sample of the others); the operator records each try. A caller reached gives a
+rating; a caller not reached on `max_attempts` different days is closed as unreachable. An
+order that needs no call and that the caller did not rate online is closed by the periodic
+job after `auto_close_days`.
+"""
+
+import hashlib
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hotline import clock
+from hotline.accounts.models import User
+from hotline.accounts.roles import CENTRE_ROLES, Role
+from hotline.callbacks.models import CallbackAttempt, CallbackPolicy, CallbackTask, MissedCall
+from hotline.orders import services as order_services
+from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
+from hotline.orders.models import Order, Status
+from hotline.privacy.personal import phone_digest, phone_is_valid, phone_mask, phone_normalize
+
+DEFAULT_REQUIRED = ["complaint", "report", "help", "emergency"]
+
+
+def callback_policy() -> CallbackPolicy:
+    policy, _created = CallbackPolicy.objects.get_or_create(
+        pk=1, defaults={"required_types": DEFAULT_REQUIRED}
+    )
+    return policy
+
+
+def callback_required(*, order: Order, policy: CallbackPolicy) -> tuple[bool, str]:
+    """Whether the order must be called back, and why (a type the rule names, or the sample)."""
+    if order.request_type_id in (policy.required_types or []):
+        return True, _("规则：%(type)s类必须回访") % {"type": order.request_type.name}
+    bucket = int(hashlib.sha256(order.number.encode()).hexdigest()[:8], 16) % 100
+    if bucket < policy.sample_percent:
+        return True, _("抽样回访（%(percent)d%%）") % {"percent": policy.sample_percent}
+    return False, _("无需电话回访，市民可网上评价")
+
+
+def callback_open(*, order: Order) -> CallbackTask:
+    """Put an order whose reply was accepted into the callback queue (in the caller's
+    transaction). A reopened order that comes back gets its task opened again."""
+    required, basis = callback_required(order=order, policy=callback_policy())
+    task, created = CallbackTask.objects.get_or_create(
+        order=order, defaults={"required": required, "basis": basis, "opened_at": clock.now()}
+    )
+    if not created:
+        task.required, task.basis, task.opened_at = required, basis, clock.now()
+        task.attempts, task.last_attempt_at, task.closed_at, task.outcome = (
+            0,
+            None,
+            None,
+            CallbackTask.Outcome.OPEN,
+        )
+        task.save()
+    return task
+
+
+def _require_operator(actor: User) -> None:
+    if not actor.has_role(*CENTRE_ROLES):
+        raise NotAllowed(_("只有热线运营中心可以回访。"))
+
+
+@transaction.atomic
+def callback_reached(*, order: Order, actor: User, satisfaction: str, note: str = "") -> Order:
+    """The caller was reached and rated the result."""
+    _require_operator(actor)
+    task = CallbackTask.objects.select_for_update().filter(order=order).first()
+    order = order_services.order_record_callback(
+        order=order, actor=actor, satisfaction=satisfaction, note=note
+    )
+    if task is not None:
+        CallbackAttempt.objects.create(
+            task=task, operator=actor, at=clock.now(), reached=True, note=note[:500]
+        )
+        task.closed_at, task.outcome = clock.now(), CallbackTask.Outcome.RATED
+        task.save(update_fields=["closed_at", "outcome"])
+    return order
+
+
+@transaction.atomic
+def callback_not_reached(*, order: Order, actor: User, note: str = "") -> CallbackTask:
+    """A try that did not reach the caller. With `distinct_days`, only the first failed try
+    of a day counts; after `max_attempts` the order is closed as unreachable."""
+    _require_operator(actor)
+    task = (
+        CallbackTask.objects.select_for_update().select_related("order").filter(order=order).first()
+    )
+    if task is None or task.order.status != Status.CALLBACK:
+        raise WrongState(_("该工单不在回访队列中。"))
+    policy = callback_policy()
+    now = clock.now()
+    today = timezone.localtime(now).date()
+    counted_before = {timezone.localtime(t.at).date() for t in task.tries.filter(reached=False)}
+    CallbackAttempt.objects.create(
+        task=task, operator=actor, at=now, reached=False, note=note[:500]
+    )
+    if not policy.distinct_days or today not in counted_before:
+        task.attempts += 1
+    task.last_attempt_at = now
+    if task.attempts >= policy.max_attempts:
+        order_services.order_close_by_rule(
+            order=task.order,
+            actor=actor,
+            reason=_("%(n)d 次回访均未接通，按规则办结。") % {"n": task.attempts},
+        )
+        task.closed_at, task.outcome = now, CallbackTask.Outcome.UNREACHABLE
+    task.save()
+    return task
+
+
+def callback_queue(*, user: User) -> list[CallbackTask]:
+    """Orders that must be called back, oldest first; a task tried today comes after the
+    others (call it again another day)."""
+    if not user.has_role(*CENTRE_ROLES):
+        return []
+    tasks = (
+        CallbackTask.objects.filter(
+            required=True, closed_at__isnull=True, order__status=Status.CALLBACK
+        )
+        .select_related("order", "order__request_type", "order__lead_unit")
+        .order_by("opened_at")
+    )
+    today = timezone.localtime(clock.now()).date()
+    rows = list(tasks[:500])
+    return sorted(
+        rows,
+        key=lambda t: (
+            t.last_attempt_at is not None and timezone.localtime(t.last_attempt_at).date() == today,
+            t.opened_at,
+        ),
+    )
+
+
+@transaction.atomic
+def callbacks_auto_close(*, now: datetime | None = None) -> int:
+    """Close the orders that needed no call and were not rated online in time."""
+    now = now or clock.now()
+    policy = callback_policy()
+    due = CallbackTask.objects.select_related("order").filter(
+        required=False,
+        closed_at__isnull=True,
+        order__status=Status.CALLBACK,
+        opened_at__lte=now - timedelta(days=policy.auto_close_days),
+    )
+    closed = 0
+    for task in due:
+        order_services.order_close_by_rule(
+            order=task.order,
+            reason=_("市民未在 %(n)d 天内评价，按规则办结。") % {"n": policy.auto_close_days},
+        )
+        task.closed_at, task.outcome = now, CallbackTask.Outcome.AUTO_CLOSED
+        task.save(update_fields=["closed_at", "outcome"])
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def missed_call_record(
+    *, phone: str, called_at: datetime, actor: User | None, source: str = MissedCall.Source.MANUAL
+) -> MissedCall:
+    """Record a call nobody answered, for the call-back list."""
+    if actor is not None and not actor.has_role(*CENTRE_ROLES):
+        raise NotAllowed(_("只有热线运营中心可以登记未接来电。"))
+    if not phone_is_valid(phone):
+        raise InvalidInput(_("号码格式不正确。"))
+    if called_at > clock.now() + timedelta(minutes=5):
+        raise InvalidInput(_("来电时间不能晚于现在。"))
+    digits = phone_normalize(phone)
+    return MissedCall.objects.create(
+        phone=digits,
+        phone_mask=phone_mask(digits),
+        phone_digest=phone_digest(digits),
+        called_at=called_at,
+        source=source,
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def missed_call_returned(*, call: MissedCall, actor: User, result: str) -> MissedCall:
+    """Mark a missed call as called back, with what came of it."""
+    if not actor.has_role(*CENTRE_ROLES, Role.REVIEWER):
+        raise NotAllowed(_("只有热线运营中心可以回拨。"))
+    locked = MissedCall.objects.select_for_update().get(pk=call.pk)
+    if locked.returned_at is not None:
+        raise WrongState(_("该来电已由 %(who)s 回拨。") % {"who": locked.returned_by})
+    result = (result or "").strip()
+    if not result:
+        raise InvalidInput(_("请填写回拨结果。"))
+    locked.returned_at, locked.returned_by, locked.result = clock.now(), actor, result[:200]
+    locked.save(update_fields=["returned_at", "returned_by", "result"])
+    return locked
