@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "hotline.knowledge",
     "hotline.orders",
     "hotline.callbacks",
+    "hotline.surveys",
     "hotline.api",
     "hotline.portal",
     "hotline.open311",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("orders/", include("hotline.orders.urls")),
     path("knowledge/", include("hotline.knowledge.urls")),
     path("callbacks/", include("hotline.callbacks.urls")),
+    path("surveys/", include("hotline.surveys.urls")),
     path("portal/", include("hotline.portal.urls")),
     path("open311/v2/", include("hotline.open311.urls")),
     path("api/v1/", include("hotline.api.urls")),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "hotline.surveys"
+    verbose_name = "调查测评"
