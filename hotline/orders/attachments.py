@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
-from hotline.orders.errors import InvalidInput, NotAllowed
-from hotline.orders.models import Action, Attachment, Order, OrderEvent
+from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
+from hotline.orders.models import FINAL_STATES, Action, Attachment, Order, OrderEvent
 from hotline.orders.permissions import can_see
 
 # Accepted types, recognised by their leading bytes.
@@ -66,7 +66,7 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[str]:
 
 
 def may_attach(user: User | None, order: Order) -> bool:
-    if user is None:
+    if user is None or order.status in FINAL_STATES:
         return False
     if not can_see(user, order):
         return False
@@ -89,6 +89,8 @@ def attachments_add(
     moment the order is submitted."""
     if actor is not None and not may_attach(actor, order):
         raise NotAllowed(_("您无权为该工单上传附件。"))
+    if order.status in FINAL_STATES:
+        raise WrongState(_("工单已办结归档，不能再上传附件。"))
     if kind not in Attachment.Kind.values:
         raise InvalidInput(_("未知的附件类别。"))
     types = check_uploads(uploads)

@@ -1,0 +1,75 @@
+"""Closing archives an order: read-only except an audited correction by the host unit."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from hotline.catalogue.models import Category
+from hotline.orders import services
+from hotline.orders.attachments import attachments_add, may_attach
+from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
+from hotline.orders.handling import order_add_note
+from hotline.orders.models import Action, Status
+from hotline.orders.permissions import available_actions
+from hotline.testing import BaseTestCase
+
+
+class ArchiveTests(BaseTestCase):
+    def closed_order(self):  # type: ignore[no-untyped-def]
+        order = self.reply_checked_order()
+        return services.order_record_callback(
+            order=order, actor=self.operator, satisfaction="satisfied"
+        )
+
+    def test_a_closed_order_offers_no_action_to_anyone(self):
+        order = self.closed_order()
+        self.assertEqual(order.status, Status.CLOSED)
+        for user in (self.operator, self.lead, self.reviewer, self.handler_a, self.manager_a):
+            with self.subTest(user=user.username):
+                self.assertEqual(available_actions(user, order), frozenset())
+
+    def test_notes_and_attachments_are_refused_on_a_closed_order(self):
+        order = self.closed_order()
+        with self.assertRaises(WrongState):
+            order_add_note(order=order, actor=self.operator, text="补充说明")
+        self.assertFalse(may_attach(self.operator, order))
+        pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        with self.assertRaises((WrongState, NotAllowed)):
+            attachments_add(order=order, actor=self.operator, uploads=[pdf])
+        self.assertFalse(order.attachments.exists())
+
+    def test_host_reviewer_corrects_the_category_with_a_reason_kept_in_history(self):
+        order = self.closed_order()
+        old = order.category
+        new = Category.objects.get(code="urban.01")
+        order = services.order_correct(
+            order=order, actor=self.reviewer, reason="分类选错，应为占道经营", category=new
+        )
+        self.assertEqual(self.reload(order).category, new)
+        event = order.events.get(action=Action.CORRECT)
+        self.assertEqual(event.actor, self.reviewer)
+        self.assertEqual(
+            event.data, {"before": {"category": old.pk}, "after": {"category": new.pk}}
+        )
+        self.assertEqual(event.reason, "分类选错，应为占道经营")
+        self.assertEqual(self.reload(order).status, Status.CLOSED)
+
+    def test_others_cannot_correct_and_nothing_changes(self):
+        order = self.closed_order()
+        for user in (self.operator, self.lead, self.supervisor, self.manager_a):
+            with self.subTest(user=user.username), self.assertRaises(NotAllowed):
+                services.order_correct(order=order, actor=user, reason="x", address="新地址")
+        self.assertEqual(self.reload(order).address, "")
+        self.assertFalse(order.events.filter(action=Action.CORRECT).exists())
+
+    def test_correction_needs_a_reason_a_change_and_a_correctable_field(self):
+        order = self.closed_order()
+        with self.assertRaises(InvalidInput):
+            services.order_correct(order=order, actor=self.reviewer, reason="", address="新地址")
+        with self.assertRaises(InvalidInput):
+            services.order_correct(
+                order=order, actor=self.reviewer, reason="理由", address=order.address
+            )
+        with self.assertRaises(InvalidInput):
+            services.order_correct(
+                order=order, actor=self.reviewer, reason="理由", content="改写诉求"
+            )
+        self.assertFalse(order.events.filter(action=Action.CORRECT).exists())
