@@ -135,7 +135,7 @@ def portal_rate_view(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         return _order_page(request, order, form, status=400)
     try:
-        order_rate_by_caller(
+        order = order_rate_by_caller(
             order=order,
             satisfaction=form.cleaned_data["satisfaction"],
             comment=form.cleaned_data["comment"],
