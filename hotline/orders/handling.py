@@ -166,11 +166,13 @@ def order_record_written_reply(
     """The operating centre records, on a unit's behalf, a reply the unit gave on paper
     (Art. 15: 办理结果应通过书面形式或工单系统反馈), with the scanned document. The signed paper is
     the unit's approval, so the reply goes straight to the operating centre's check."""
-    order = _lock(order, expected_version)
+    order = _lock(order, None)
     if not can_see(actor, order):
         raise OrderNotFound(_("工单不存在或无权查看。"))
     if not actor.has_role(*CENTRE_ROLES):
         raise NotAllowed(_("只有热线运营中心可以代录书面答复。"))
+    if expected_version is not None and order.version != expected_version:
+        raise OrderChanged()
     if order.status not in (Status.DISPATCHED, Status.IN_PROGRESS, Status.REPLY_APPROVAL):
         raise WrongState(
             _("工单当前状态为“%(status)s”，不能代录答复。") % {"status": order.get_status_display()}
@@ -181,9 +183,7 @@ def order_record_written_reply(
     text = _clean_text(text, field=_("答复内容"), limit=MAX_CONTENT)
     now = clock.now()
     # A draft waiting in the unit is superseded by the paper reply.
-    order.replies.filter(state=Reply.State.PENDING_APPROVAL).update(
-        state=Reply.State.REJECTED_BY_MANAGER
-    )
+    order.replies.filter(state=Reply.State.PENDING_APPROVAL).update(state=Reply.State.SUPERSEDED)
     reply = Reply.objects.create(
         order=order,
         unit=_lead(order),
@@ -251,7 +251,7 @@ def notify_due_soon(*, now: datetime | None = None) -> int:
     (an extension moves the due date and earns a new reminder). Safe to run often."""
     sent = 0
     for order in orders_due_tomorrow(now=now):
-        due = timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M") if order.due_at else "-"
+        due = order.due_text
         key = f"due-soon-{order.pk}-{order.due_at.isoformat() if order.due_at else ''}"
         notify_unit(
             unit=_lead(order),

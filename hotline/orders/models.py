@@ -260,6 +260,11 @@ class Order(models.Model):
             return None
         return (timezone.localtime(self.due_at) - timedelta(microseconds=1)).date()
 
+    @property
+    def due_text(self) -> str:
+        """The limit as people read it: the last day, until 24:00 (e.g. "2025-10-13 24:00")."""
+        return f"{self.due_date:%Y-%m-%d} 24:00" if self.due_date else "-"
+
     def is_overdue(self, now=None) -> bool:  # type: ignore[no-untyped-def]
         if self.due_at is None or self.status not in UNIT_STATES:
             return False
@@ -352,6 +357,7 @@ class Reply(models.Model):
         SENT_BACK = "sent_back", _("退回重办")
         ACCEPTED = "accepted", _("已采纳")
         ASSIST = "assist", _("协办意见")
+        SUPERSEDED = "superseded", _("已由书面答复代替")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="replies")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")

@@ -212,6 +212,11 @@ def condition_blocks(order: Order, action: str) -> str | None:
 def authorize(user: User, order: Order, action: str) -> None:
     """Raise the domain error that says why `user` may not take `action` on `order` now."""
     if not can_see(user, order):
+        if (
+            user.unit_id is not None
+            and order.assignments.filter(unit_id=user.unit_id, is_active=False).exists()
+        ):
+            raise NotAllowed(_("该工单已转其他单位办理，贵单位不能再操作。"))
         raise OrderNotFound(_("工单不存在或无权查看。"))
     if not role_allows(user, order, action):
         raise NotAllowed(_("您无权对该工单执行“%(action)s”。") % {"action": Action(action).label})

@@ -205,7 +205,7 @@ def _notify_dispatch(
     order: Order, event: OrderEvent, assisting: Sequence[Unit], kind: str = "dispatched"
 ) -> None:
     key = _event_key(event)
-    due = timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M") if order.due_at else "-"
+    due = order.due_text
     notify_unit(
         unit=_lead(order),
         kind=kind,
@@ -844,7 +844,7 @@ def order_decide_extension(
         )
         % {
             "number": order.number,
-            "due": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M"),
+            "due": order.due_text,
         },
     )
     return order

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 from hotline.calendar.services import TimeLeft, working_time_left
@@ -59,11 +59,12 @@ def unit_inbox(
     request_type: str = "",
     category: str = "",
     mine: bool = False,
+    handler_id: int | None = None,
     due_before: datetime | None = None,
     now: datetime | None = None,
 ) -> QuerySet[Order]:
     """One tab of the unit's inbox, scoped to the user's unit (and to what they may see)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not user.is_unit_staff or user.unit_id is None:
         return Order.objects.none()
     unit_id = user.unit_id
@@ -102,9 +103,22 @@ def unit_inbox(
         qs = qs.filter(Q(category__code=category) | Q(category__parent__code=category))
     if mine:
         qs = qs.filter(handler=user)
+    if handler_id:
+        qs = qs.filter(handler_id=handler_id, handler__unit_id=unit_id)
     if due_before:
         qs = qs.filter(due_at__lte=due_before)
     return qs.order_by("due_at", "id")
+
+
+def unit_handlers(user: User) -> list[User]:
+    """The handlers of the user's unit, for the inbox's handler filter."""
+    if user.unit_id is None:
+        return []
+    return [
+        u
+        for u in User.objects.filter(unit_id=user.unit_id, is_active=True).order_by("username")
+        if u.has_role(Role.HANDLER)
+    ]
 
 
 def countdown(order: Order, now: datetime) -> TimeLeft | None:
@@ -148,16 +162,20 @@ def unit_dashboard(*, user: User, now: datetime | None = None) -> Dashboard | No
     day, replied within the limit, returns, satisfaction of callbacks)."""
     if not user.is_unit_staff or user.unit_id is None:
         return None
-    now = now or timezone.now()
+    now = now or clock.now()
     unit_id = user.unit_id
     since = now - timedelta(days=DASHBOARD_DAYS)
     held = Order.objects.filter(lead_unit_id=unit_id, status__in=UNIT_STATES)
     soon = now + timedelta(hours=settings.HOTLINE_DUE_SOON_HOURS)
-    dispatched = list(
-        Order.objects.filter(lead_unit_id=unit_id, dispatched_at__gte=since).values_list(
-            "dispatched_at", "signed_at"
-        )
-    )
+    # An order not signed yet counts only once its day to sign has passed: a new arrival is
+    # not late.
+    dispatched = [
+        (at, signed)
+        for at, signed in Order.objects.filter(
+            lead_unit_id=unit_id, dispatched_at__gte=since
+        ).values_list("dispatched_at", "signed_at")
+        if signed is not None or (at is not None and now - at > SIGN_WITHIN)
+    ]
     replied = list(
         Order.objects.filter(lead_unit_id=unit_id, replied_at__gte=since).values_list(
             "replied_at", "due_at"

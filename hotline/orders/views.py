@@ -164,8 +164,14 @@ def order_action_view(request: AuthenticatedRequest, number: str, action: str) -
             messages.success(request, _("已完成：%(action)s。") % {"action": form.label})
             return redirect("orders:detail", number=number)
     # Show the page again with what was typed and why it was refused; nothing was changed.
+    # The reason also goes in the page's messages: the form may no longer be offered (the
+    # order moved on), and the user must still read why.
     access = _access_or_404(request, number)
-    messages.error(request, _("操作未完成：%(action)s。") % {"action": form.label})
+    reasons = "；".join(str(error) for error in form.non_field_errors())
+    messages.error(
+        request,
+        _("操作未完成：%(action)s。%(reasons)s") % {"action": form.label, "reasons": reasons},
+    )
     return render(
         request,
         "orders/order_detail.html",

@@ -2,19 +2,18 @@
 handling actions on an order's page that are not state transitions (notes and contact
 records, assisting units' parts, written replies, acknowledging urges)."""
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hotline.catalogue.models import RequestType
-from hotline.orders.errors import DomainError
+from hotline import clock
+from hotline.calendar.services import due_at_for
+from hotline.catalogue.models import Category, RequestType
+from hotline.orders.errors import DomainError, OrderChanged
 from hotline.orders.forms import AssistReplyForm, NoteForm, WrittenReplyForm
 from hotline.orders.handling import (
     order_add_note,
@@ -23,10 +22,23 @@ from hotline.orders.handling import (
     urge_acknowledge,
 )
 from hotline.orders.models import Urge
-from hotline.orders.unit_workbench import countdown, unit_dashboard, unit_inbox, unit_tabs
+from hotline.orders.unit_workbench import (
+    countdown,
+    unit_dashboard,
+    unit_handlers,
+    unit_inbox,
+    unit_tabs,
+)
 from hotline.orders.views import _access_or_404, _detail_context
 from hotline.orders.worklists import window
 from hotline.web.http import AuthenticatedRequest
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 @login_required
@@ -39,8 +51,13 @@ def unit_inbox_view(request: AuthenticatedRequest) -> HttpResponse:
     tab = request.GET.get("tab") or ""
     if tab not in keys:
         tab = keys[0]
-    due = parse_date(request.GET.get("due_before", "") or "")
-    due_before = timezone.make_aware(datetime.combine(due, time.max)) if due else None
+    try:
+        due = parse_date(request.GET.get("due_before", "") or "")
+    except ValueError:  # well formed but no such day, e.g. 2025-02-30
+        due = None
+    # Orders whose last day is `due` or earlier: their limit ends at 24:00 of that day at the
+    # latest, the instant `due_at_for` gives (a limit ending on `due` has due_at there).
+    due_before = due_at_for(due_date=due) if due else None
     try:
         page_number = int(request.GET.get("page", "1"))
     except ValueError:
@@ -51,10 +68,11 @@ def unit_inbox_view(request: AuthenticatedRequest) -> HttpResponse:
         request_type=request.GET.get("type", ""),
         category=request.GET.get("category", "")[:60],
         mine=request.GET.get("mine") == "1",
+        handler_id=_int(request.GET.get("handler")),
         due_before=due_before,
     )
     page = window(rows, page=page_number)
-    now = timezone.now()
+    now = clock.now()
     keep = request.GET.copy()
     keep.pop("page", None)
     return render(
@@ -67,6 +85,10 @@ def unit_inbox_view(request: AuthenticatedRequest) -> HttpResponse:
             "rows": [(order, countdown(order, now)) for order in page.rows],
             "dashboard": unit_dashboard(user=user, now=now),
             "request_types": RequestType.objects.all(),
+            "handlers": unit_handlers(user),
+            "categories": Category.objects.filter(is_active=True, parent__isnull=True).order_by(
+                "sort_order"
+            ),
             "params": request.GET,
             "query": keep.urlencode(),
         },
@@ -134,6 +156,7 @@ def order_assist_reply_view(request: AuthenticatedRequest, number: str) -> HttpR
 def order_written_reply_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
     access = _access_or_404(request, number)
     form = WrittenReplyForm(request.POST, request.FILES, order=access.order)
+    status = 400
     if form.is_valid():
         try:
             order_record_written_reply(
@@ -145,10 +168,12 @@ def order_written_reply_view(request: AuthenticatedRequest, number: str) -> Http
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
+            # As for the order's actions: someone else changed the order first.
+            status = 409 if isinstance(exc, OrderChanged) else 400
         else:
             messages.success(request, _("书面答复已代录，待审查。"))
             return _back(number)
-    return _refused(request, number, "written_form", form)
+    return _refused(request, number, "written_form", form, status=status)
 
 
 @login_required

@@ -168,7 +168,7 @@ class RatingTests(PortalTestCase):
             f"/portal/rate/{self.order.number}/", {"satisfaction": "satisfied"}
         )
         self.assertContains(response, "感谢您的评价")
-        self.assertContains(response, "<p class=\"number\">满意</p>", html=False)
+        self.assertContains(response, '<p class="number">满意</p>', html=False)
         order = self.reload(self.order)
         self.assertEqual(order.status, Status.CLOSED)
         self.assertEqual(order.satisfaction, "satisfied")
