@@ -48,7 +48,8 @@ def notify_unit(
     order=None,
     sms_roles: Iterable[str] = (Role.MANAGER,),
 ) -> None:  # type: ignore[no-untyped-def]
-    """Tell a unit: an in-app message to its inbox, and an SMS to its staff in `sms_roles`."""
+    """Tell a unit: an in-app message to its inbox, and an SMS (and a mail, where they have an
+    address) to its staff in `sms_roles`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(
             "notifications are queued inside the transaction of the change that causes them"
@@ -63,16 +64,19 @@ def notify_unit(
     )
     wanted = set(sms_roles)
     if wanted:
-        for user in User.objects.filter(unit=unit, is_active=True).exclude(phone=""):
-            if wanted & user.role_set:
-                notify_user(
-                    user=user,
-                    kind=kind,
-                    event_key=event_key,
-                    body=body,
-                    order=order,
-                    channel=Channel.SMS,
-                )
+        for user in User.objects.filter(unit=unit, is_active=True):
+            if not wanted & user.role_set:
+                continue
+            for channel, address in ((Channel.SMS, user.phone), (Channel.MAIL, user.email)):
+                if address:
+                    notify_user(
+                        user=user,
+                        kind=kind,
+                        event_key=event_key,
+                        body=body,
+                        order=order,
+                        channel=channel,
+                    )
 
 
 def notify_user(

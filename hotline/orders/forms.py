@@ -736,3 +736,46 @@ class WrittenReplyForm(forms.Form):
         kwargs.setdefault("initial", {})["version"] = order.version
         kwargs.setdefault("prefix", "written")
         super().__init__(*args, **kwargs)
+
+
+class CorrectForm(forms.Form):
+    """The host unit's correction of an order's classification or place (更正)."""
+
+    request_type = forms.ModelChoiceField(
+        label=_("诉求类型"), queryset=RequestType.objects.none(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("事项分类"), queryset=Category.objects.none(), required=False
+    )
+    place = GroupedPlaceField(label=_("社区/村"), queryset=Place.objects.none(), required=False)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    reason = forms.CharField(label=_("更正理由"), max_length=500)
+
+    def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "correct")
+        kwargs.setdefault(
+            "initial",
+            {
+                "request_type": order.request_type_id,
+                "category": order.category_id,
+                "place": order.place_id,
+                "address": order.address,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        _model_field(self, "request_type").queryset = RequestType.objects.all()
+        _model_field(self, "category").queryset = Category.objects.filter(
+            parent__isnull=False
+        ).select_related("parent")
+        _model_field(self, "place").queryset = Place.objects.select_related("unit")
+        self.order = order
+
+    def changes(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        wanted = {
+            "request_type": data["request_type"] or self.order.request_type,
+            "category": data["category"],
+            "place": data["place"],
+            "address": data["address"],
+        }
+        return {name: value for name, value in wanted.items() if getattr(self.order, name) != value}

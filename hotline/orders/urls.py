@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:number>/reveal/", views.order_reveal_view, name="reveal"),
     path("<str:number>/attachments/", views.order_attach_view, name="attach"),
     path("<str:number>/notes/", views_unit.order_note_view, name="note"),
+    path("<str:number>/correct/", views.order_correct_view, name="correct"),
     path("<str:number>/assist/", views_unit.order_assist_reply_view, name="assist"),
     path("<str:number>/written-reply/", views_unit.order_written_reply_view, name="written-reply"),
     path("<str:number>/urges/<int:pk>/ack/", views_unit.urge_acknowledge_view, name="urge-ack"),

@@ -13,7 +13,7 @@ from hotline.catalogue.models import RequestType
 from hotline.orders import services
 from hotline.orders.attachments import attachments_add, may_attach
 from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
-from hotline.orders.forms import ACTION_FORMS, AttachmentForm, RevealForm
+from hotline.orders.forms import ACTION_FORMS, AttachmentForm, CorrectForm, RevealForm
 from hotline.orders.models import UNIT_STATES, Action, Order, Status
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history
 from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
@@ -94,6 +94,7 @@ def _detail_context(request: AuthenticatedRequest, access, forms=None) -> dict: 
         "answered_from": _answered_from(order),
         **_handling_context(request, order, bound),
         "attachment_form": AttachmentForm() if may_attach(request.user, order) else None,
+        "correct_form": CorrectForm(order=order) if request.user.has_role(Role.REVIEWER) else None,
         "may_reveal": request.user.has_role(
             *CENTRE_ROLES, Role.REVIEWER, Role.HANDLER, Role.MANAGER
         ),
@@ -239,3 +240,30 @@ def order_attachment_view(request: AuthenticatedRequest, number: str, pk: int) -
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def order_correct_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
+    """The host unit corrects an order (also an archived one); every change is in the history."""
+    access = _access_or_404(request, number)
+    if not request.user.has_role(Role.REVIEWER):
+        raise Http404(_("只有热线主办单位可以更正工单。"))
+    form = CorrectForm(request.POST, order=access.order)
+    if form.is_valid():
+        try:
+            services.order_correct(
+                order=access.order,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                **form.changes(),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已更正。"))
+            return redirect("orders:detail", number=number)
+    context = _detail_context(request, access)
+    context["correct_form"] = form
+    messages.error(request, _("更正未完成。"))
+    return render(request, "orders/order_detail.html", context, status=400)

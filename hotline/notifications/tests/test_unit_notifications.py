@@ -301,3 +301,28 @@ class RetryTests(UnitNotificationTestCase):
             ),
             {Notification.Status.PENDING},
         )
+
+
+class MailTests(UnitNotificationTestCase):
+    def test_a_manager_with_a_mail_address_also_gets_one_mail_per_event(self):
+        User.objects.filter(pk=self.manager_a.pk).update(email="manager@urban.example")
+        order, notes, tasks = self.written_by(lambda: self.dispatched_order())
+        mails = [n for n in notes if n.channel == Notification.Channel.MAIL]
+        self.assertEqual(
+            [(n.recipient_user_id, n.kind) for n in mails], [(self.manager_a.pk, "dispatched")]
+        )
+        delivered = [
+            row.args_kwargs["args"][0]
+            for row in tasks
+            if row.task_path.endswith("deliver_notification")
+        ]
+        self.assertEqual(delivered.count(mails[0].pk), 1)
+        # Handlers are told in the app, not by mail.
+        User.objects.filter(pk=self.handler_a.pk).update(email="handler@urban.example")
+        _order, notes, _tasks = self.written_by(
+            lambda: services.order_urge(order=order, actor=self.operator, note="请尽快")
+        )
+        self.assertEqual(
+            [n.recipient_user_id for n in notes if n.channel == Notification.Channel.MAIL],
+            [self.manager_a.pk],
+        )

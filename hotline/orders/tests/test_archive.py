@@ -73,3 +73,45 @@ class ArchiveTests(BaseTestCase):
                 order=order, actor=self.reviewer, reason="理由", content="改写诉求"
             )
         self.assertFalse(order.events.filter(action=Action.CORRECT).exists())
+
+
+class CorrectViewTests(BaseTestCase):
+    def test_reviewer_corrects_through_the_order_page(self):
+        order = self.in_progress_order()
+        new = Category.objects.get(code="urban.01")
+        self.client.force_login(self.reviewer)
+        response = self.client.post(
+            f"/orders/{order.number}/correct/",
+            {
+                "correct-category": new.pk,
+                "correct-request_type": "help",
+                "correct-reason": "分类更正",
+            },
+        )
+        self.assertRedirects(response, f"/orders/{order.number}/", fetch_redirect_response=False)
+        self.assertEqual(self.reload(order).category, new)
+
+    def test_reason_is_required_and_nothing_changes(self):
+        order = self.in_progress_order()
+        self.client.force_login(self.reviewer)
+        response = self.client.post(
+            f"/orders/{order.number}/correct/",
+            {"correct-address": "新地址", "correct-request_type": "help"},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.reload(order).address, "")
+
+    def test_only_the_host_unit_sees_and_uses_the_correction(self):
+        order = self.in_progress_order()
+        for user in (self.operator, self.handler_a, self.supervisor):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertNotContains(self.client.get(f"/orders/{order.number}/"), "更正工单")
+                response = self.client.post(
+                    f"/orders/{order.number}/correct/",
+                    {"correct-address": "新地址", "correct-reason": "x"},
+                )
+                self.assertEqual(response.status_code, 404)
+        self.assertEqual(self.reload(order).address, "")
+        self.client.force_login(self.reviewer)
+        self.assertContains(self.client.get(f"/orders/{order.number}/"), "更正工单")
