@@ -197,6 +197,7 @@ class DemoOrders:
         target = rng.choices(
             [
                 "received",
+                "accepted",
                 "review",
                 "dispatched",
                 "in_progress",
@@ -208,10 +209,11 @@ class DemoOrders:
                 "closed",
                 "merged",
             ],
-            weights=[2, 4, 7, 18, 3, 5, 5, 10, 3, 40, 3],
+            weights=[2, 2, 4, 7, 18, 3, 5, 5, 10, 3, 38, 3],
         )[0]
         max_age = {
             "received": 0.1,
+            "accepted": 0.2,
             "review": 1,
             "dispatched": 2,
             "in_progress": 9,
@@ -291,7 +293,7 @@ class DemoOrders:
                     )
             else:
                 order = services.order_accept(order=order, actor=op)
-                if not at(1, 10):
+                if target == "accepted" or not at(1, 10):
                     return order
                 with clock.frozen_at(story.at):
                     order = services.order_dispatch(order=order, actor=op, lead_unit=unit)
@@ -330,7 +332,11 @@ class DemoOrders:
             if not at(30, 600):
                 return order
             with clock.frozen_at(story.at):
-                order = services.order_sign(order=order, actor=self._user(unit, "handler"))
+                order = services.order_sign(
+                    order=order,
+                    actor=self._user(unit, "manager"),
+                    handler=self._user(unit, "handler"),
+                )
         limit = max(order.limit_working_days or 1, 1)
         if order.request_type.can_extend and rng.random() < 0.12 and at(60 * 24, 60 * 24 * 3):
             with clock.frozen_at(story.at):
