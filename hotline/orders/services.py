@@ -984,21 +984,11 @@ def order_check_reply(
     return order
 
 
-@transaction.atomic
-def order_record_callback(
-    *,
-    order: Order,
-    actor: User,
-    satisfaction: str,
-    note: str = "",
-    expected_version: int | None = None,
+def _apply_rating(
+    order: Order, *, actor: User | None, satisfaction: str, note: str, **data: Any
 ) -> Order:
-    """Record the caller's satisfaction (Art. 16). Satisfied or basically satisfied closes the
-    order; unsatisfied waits for the host unit's decision to reopen or close."""
-    order = _begin(order, actor, Action.CALLBACK, expected_version)
-    if satisfaction not in Satisfaction.values:
-        raise InvalidInput(_("请选择满意度。"))
-    note = _clean_text(note, field=_("回访记录"), required=satisfaction == Satisfaction.UNSATISFIED)
+    """The caller's satisfaction, however it was given (Art. 16): satisfied or basically
+    satisfied closes the order; unsatisfied waits for the host unit's decision."""
     from_status, order.satisfaction = order.status, satisfaction
     fields = ["status", "satisfaction"]
     if satisfaction == Satisfaction.UNSATISFIED:
@@ -1018,6 +1008,7 @@ def order_record_callback(
         fields=fields,
         reason=note,
         satisfaction=satisfaction,
+        **data,
     )
     if satisfaction == Satisfaction.UNSATISFIED:
         notify_role(
@@ -1029,6 +1020,25 @@ def order_record_callback(
             body=_("工单 %(number)s 回访不满意，待审定重办或办结。") % {"number": order.number},
         )
     return order
+
+
+@transaction.atomic
+def order_record_callback(
+    *,
+    order: Order,
+    actor: User,
+    satisfaction: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Order:
+    """Record the caller's satisfaction from the operator's callback (Art. 16). Satisfied or
+    basically satisfied closes the order; unsatisfied needs the caller's words and waits for
+    the host unit's decision to reopen or close."""
+    order = _begin(order, actor, Action.CALLBACK, expected_version)
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput(_("请选择满意度。"))
+    note = _clean_text(note, field=_("回访记录"), required=satisfaction == Satisfaction.UNSATISFIED)
+    return _apply_rating(order, actor=actor, satisfaction=satisfaction, note=note)
 
 
 @transaction.atomic
@@ -1203,46 +1213,17 @@ def order_rate_by_caller(
 ) -> Order:
     """The caller rates the reply themselves (on the portal link or by SMS). It counts the same
     as the operator's satisfaction callback and takes the order out of the callback queue
-    (Art. 16). The caller is proven by the order number and phone; the portal checks that
-    before calling this."""
+    (Art. 16). The caller is proven by the order number and phone, or by the signed link;
+    the portal checks that before calling this."""
     order = _lock(order, None)
     if order.status != Status.CALLBACK:
         raise WrongState(_("该工单当前不能评价。"))
     if satisfaction not in Satisfaction.values:
         raise InvalidInput(_("请选择满意度。"))
     comment = _clean_text(comment, field=_("评价意见"), required=False, limit=500)
-    from_status, order.satisfaction = order.status, satisfaction
-    fields = ["status", "satisfaction"]
-    if satisfaction == Satisfaction.UNSATISFIED:
-        order.status = Status.UNSATISFIED
-    else:
-        order.status, order.close_reason, order.closed_at = (
-            Status.CLOSED,
-            CloseReason.CALLBACK,
-            clock.now(),
-        )
-        fields += ["close_reason", "closed_at"]
-    event = _finish(
-        order,
-        actor=None,
-        action=Action.CALLBACK,
-        from_status=from_status,
-        fields=fields,
-        reason=comment,
-        satisfaction=satisfaction,
-        by="caller",
-        channel=channel,
+    return _apply_rating(
+        order, actor=None, satisfaction=satisfaction, note=comment, by="caller", channel=channel
     )
-    if satisfaction == Satisfaction.UNSATISFIED:
-        notify_role(
-            role=Role.REVIEWER,
-            unit_code=HOST_UNIT_CODE,
-            kind="unsatisfied",
-            event_key=_event_key(event),
-            order=order,
-            body=_("工单 %(number)s 市民评价不满意，待审定重办或办结。") % {"number": order.number},
-        )
-    return order
 
 
 @transaction.atomic
