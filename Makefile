@@ -28,8 +28,13 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check hotline bench
 	$(BIN)/mypy hotline
 
+# Benchmarks (docs/benchmarks.md). The order benchmark builds 1,000,000 orders on SQLite and
+# on PostgreSQL (DATABASE_URL) and takes a while; BENCH_ORDERS sets another size.
+BENCH_ORDERS ?= 1000000
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_deadline.py
+	$(BIN)/python bench/bench_knowledge.py
+	$(BIN)/python bench/bench_orders.py --orders $(BENCH_ORDERS)
 
 clean:
 	rm -rf $(VENV) var

@@ -60,6 +60,15 @@ SORTS = {
 }
 
 
+# The list of all orders is a search over millions: it sorts by number or time of receipt
+# only; the queues, which hold open orders, may also sort by due date and last change.
+ALL_SORTS = frozenset({"created_at", "-created_at", "number", "-number"})
+
+
+def sorts_for(worklist: Worklist) -> frozenset[str]:
+    return ALL_SORTS if worklist is ALL else frozenset(SORTS)
+
+
 def worklists_for(user: User) -> list[Worklist]:
     """The queues a user works through, in the order they appear."""
     lists: list[Worklist] = []
@@ -112,7 +121,7 @@ def worklist_orders(
         qs = qs.filter(extension_status=ExtensionStatus.REQUESTED)
     elif worklist is UNSATISFIED:
         qs = qs.filter(status=Status.UNSATISFIED)
-    order_by = SORTS.get(sort) or worklist.default_sort
+    order_by = SORTS[sort] if sort in sorts_for(worklist) else worklist.default_sort
     return qs.order_by(order_by, "id" if not order_by.startswith("-") else "-id")
 
 
