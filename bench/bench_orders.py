@@ -272,6 +272,7 @@ def generate(total: int, batch: int, now: float) -> dict:
     from django.db import connection, transaction
 
     from hotline.orders.models import Assignment, Order
+    from hotline.orders.search import search_text_for
     from hotline.privacy.crypto import seal
     from hotline.privacy.personal import name_mask, phone_digest, phone_mask
 
@@ -476,6 +477,7 @@ def generate(total: int, batch: int, now: float) -> dict:
             address = ""
             if place is not None or rng.random() < 0.3:
                 address = f"{where}{rng.choice(ROADS)}{rng.randrange(1, 300)}号"
+            title = f"{where}{what}{rng.choice(ASKS)}"[:120]
             orders.append(
                 Order(
                     id=pk,
@@ -491,7 +493,8 @@ def generate(total: int, batch: int, now: float) -> dict:
                     caller_phone_digest=digests[caller],
                     place_id=place.pk if place is not None else None,
                     address=address,
-                    title=f"{where}{what}{rng.choice(ASKS)}"[:120],
+                    title=title,
+                    search_text=search_text_for(title, address),
                     content=f"来电人反映{where}{what}方面的{rng.choice(ASKS)}，希望有关部门尽快核实处理。",
                     is_confidential=rng.random() < 0.03,
                     rescue_lines=[],
@@ -686,12 +689,18 @@ class Recorder:
             )
 
 
-OTHER_SORT = {
-    "-created_at": "due_at",
-    "created_at": "due_at",
-    "due_at": "-created_at",
-    "updated_at": "-created_at",
+# The second sort measured for each list (besides its default), the first one the list allows.
+OTHER_SORTS = {
+    "-created_at": ("due_at", "number"),
+    "created_at": ("due_at", "-created_at"),
+    "due_at": ("-created_at",),
+    "updated_at": ("-created_at",),
 }
+# The sorts the list page offers (orders/order_list.html): the queues by receipt, due date and
+# last change, the list of all orders by receipt and number. SORTS also accepts -due_at and
+# -number from a hand-made URL.
+QUEUE_SORTS = ("-created_at", "created_at", "due_at", "-updated_at", "updated_at")
+ALL_SORTS = ("-created_at", "created_at", "number")
 
 
 def measure_all(rec: Recorder, *, total: int, only: str) -> None:
@@ -699,11 +708,13 @@ def measure_all(rec: Recorder, *, total: int, only: str) -> None:
     from django.db.models import Count, Max
 
     from hotline.accounts.models import User
+    from hotline.catalogue.models import Category
     from hotline.orders import selectors
     from hotline.orders.models import Order, Status
     from hotline.orders.selectors import OrderFilter
-    from hotline.orders.worklists import ALL, SORTS, window, worklist_orders, worklists_for
+    from hotline.orders.worklists import ALL, sorts_for, window, worklist_orders, worklists_for
     from hotline.privacy.personal import phone_digest
+    from hotline.units.models import Place
 
     def wanted(name: str) -> bool:
         return not only or any(part in name for part in only.split(","))
@@ -809,7 +820,8 @@ def measure_all(rec: Recorder, *, total: int, only: str) -> None:
     for persona in ("operator", "lead", "reviewer", "urban.handler", "urban.manager"):
         user = users[persona]
         for worklist in worklists_for(user):
-            for sort in (worklist.default_sort, OTHER_SORT[worklist.default_sort]):
+            other = next(s for s in OTHER_SORTS[worklist.default_sort] if s in sorts_for(worklist))
+            for sort in (worklist.default_sort, other):
                 for page in (1, 5):
                     name = f"list/{persona}/{worklist.key}/{sort}/p{page}"
                     if wanted(name):
@@ -829,6 +841,19 @@ def measure_all(rec: Recorder, *, total: int, only: str) -> None:
             id__in=[rng.randrange(1, max_id + 1) for _ in range(rec.samples)]
         ).values_list("number", flat=True)
     )
+    # The search box (orders/search.py), from the rarest words to the commonest: an order
+    # number; a house number on a road (≈1 in 3,000 orders); a community (≈1 in 100–300); a
+    # category (≈1 in 20–100); a word in a sixth of all titles; words no order holds.
+    place_names = sorted({name for (name,) in Place.objects.values_list("name")})
+    category_names = sorted({name for (name,) in Category.objects.values_list("name")})
+    text_queries = {
+        "number": numbers,
+        "house": [f"{rng.choice(ROADS)}{rng.randrange(1, 300)}号" for _ in range(rec.samples)],
+        "place": [rng.choice(place_names) for _ in range(rec.samples)],
+        "category": [rng.choice(category_names) for _ in range(rec.samples)],
+        "common": [rng.choice(ASKS) for _ in range(rec.samples)],
+        "none": [f"{rng.choice(ROADS)}{rng.choice('甲乙丙丁')}座" for _ in range(rec.samples)],
+    }
     for persona in ("operator", "urban.handler"):
         user = users[persona]
         name = f"list/{persona}/all+status/-created_at/p1"
@@ -847,31 +872,60 @@ def measure_all(rec: Recorder, *, total: int, only: str) -> None:
                 worklist="all",
                 filter="status",
             )
-        name = f"list/{persona}/all+q/-created_at/p1"
-        if wanted(name):
-            rec.measure(
-                name,
-                lambda q, user=user: window(
-                    worklist_orders(user=user, worklist=ALL, filters=OrderFilter(q=q), now=now),
-                    page=1,
-                ),
-                numbers,
-                persona=persona,
-                worklist="all",
-                filter="q",
-            )
-        for sort in SORTS:
-            name = f"list/{persona}/all/{sort}/p1"
-            if name not in done and wanted(name):
+        filter_inputs = {
+            "open": [OrderFilter(open_only=True)],
+            "overdue": [OrderFilter(overdue=True)],
+            "type": [
+                OrderFilter(request_type=code)
+                for code in ("complaint", "consult", "help", "report")
+            ],
+            "unit": [OrderFilter(unit=code) for code in ("urban", "housing", "market", "st_litai")],
+        }
+        for key, inputs in filter_inputs.items():
+            name = f"list/{persona}/all+{key}/-created_at/p1"
+            if wanted(name):
                 rec.measure(
                     name,
-                    page_of(user, ALL, sort, 1),
-                    [None],
+                    lambda f, user=user: window(
+                        worklist_orders(user=user, worklist=ALL, filters=f, now=now), page=1
+                    ),
+                    inputs,
                     persona=persona,
                     worklist="all",
-                    sort=sort,
-                    page=1,
+                    filter=key,
                 )
+        for kind, queries in text_queries.items():
+            name = f"list/{persona}/all+q:{kind}/-created_at/p1"
+            if wanted(name):
+                rec.measure(
+                    name,
+                    lambda q, user=user: window(
+                        worklist_orders(user=user, worklist=ALL, filters=OrderFilter(q=q), now=now),
+                        page=1,
+                    ),
+                    queries,
+                    persona=persona,
+                    worklist="all",
+                    filter=f"q:{kind}",
+                )
+
+    # Every other sort the list page offers, first page, for every list of every persona.
+    for persona in ("operator", "lead", "reviewer", "urban.handler", "urban.manager"):
+        user = users[persona]
+        for worklist in worklists_for(user):
+            for sort in ALL_SORTS if worklist is ALL else QUEUE_SORTS:
+                name = f"list/{persona}/{worklist.key}/{sort}/p1"
+                if sort in sorts_for(worklist) and name not in done and wanted(name):
+                    rec.measure(
+                        name,
+                        page_of(user, worklist, sort, 1),
+                        [None],
+                        persona=persona,
+                        worklist=worklist.key,
+                        sort=sort,
+                        page=1,
+                        sweep=True,
+                    )
 
     for persona in ("operator", "urban.handler"):
         name = f"home/status_counts/{persona}"

@@ -1,6 +1,7 @@
 """The work order (工单), its unit assignments, replies and its append-only history (DESIGN §3)."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.audit.models import AppendOnlyModel
+from hotline.orders.search import search_text_for
 from hotline.privacy.fields import EncryptedTextField
 
 
@@ -116,6 +118,9 @@ class Order(models.Model):
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     title = models.CharField(_("标题"), max_length=120, blank=True)
+    # Pieces of title and address for the list's search box (orders/search.py), indexed by each
+    # database in its own way; written by save().
+    search_text = models.TextField(blank=True, default="", editable=False)
     content = models.TextField(_("诉求内容"))
     is_confidential = models.BooleanField(_("保密"), default=False)
     supervision_channel = models.CharField(
@@ -244,25 +249,47 @@ class Order(models.Model):
             models.Index(fields=["status", "created_at"], name="order_status_created"),
             models.Index(fields=["status", "updated_at"], name="order_status_updated"),
             models.Index(fields=["created_by", "created_at"], name="order_creator_created"),
-            # Worklist pages sorted by due date or last change (ORDER BY x, id with a LIMIT),
-            # and the due and extension queues read in due order without sorting their rows
-            # (bench/bench_orders.py, docs/benchmarks.md).
-            models.Index(fields=["due_at", "id"], name="order_due"),
-            models.Index(fields=["updated_at", "id"], name="order_updated"),
+            # The due queue (orders a unit holds) in each of its sorts, the extension queue, and
+            # the list of all orders filtered by type or lead unit, each read in list order
+            # without sorting the matching rows (bench/bench_orders.py, docs/benchmarks.md).
             models.Index(
                 fields=["due_at", "id"],
                 condition=models.Q(status__in=sorted(UNIT_STATES)),
                 name="order_unit_states_due",
             ),
             models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(status__in=sorted(UNIT_STATES)),
+                name="order_unit_states_created",
+            ),
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=models.Q(status__in=sorted(UNIT_STATES)),
+                name="order_unit_states_updated",
+            ),
+            models.Index(
                 fields=["due_at", "id"],
                 condition=models.Q(extension_status=ExtensionStatus.REQUESTED),
                 name="order_extension_due",
             ),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(extension_status=ExtensionStatus.REQUESTED),
+                name="order_extension_created",
+            ),
+            models.Index(fields=["request_type", "created_at"], name="order_type_created"),
+            models.Index(fields=["lead_unit", "created_at"], name="order_unit_created"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_text_for(self.title, self.address)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "address"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

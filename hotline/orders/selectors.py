@@ -10,6 +10,7 @@ from hotline.accounts.models import User
 from hotline.orders.errors import OrderNotFound
 from hotline.orders.models import FINAL_STATES, UNIT_STATES, Order, OrderEvent, Status
 from hotline.orders.permissions import available_actions, orders_visible_to
+from hotline.orders.search import order_text_condition
 from hotline.privacy.personal import phone_digest
 
 LIST_RELATED = ("request_type", "category", "lead_unit", "place")
@@ -66,11 +67,8 @@ def order_list(
         qs = qs.filter(request_type_id=filters.request_type)
     if filters.unit:
         qs = qs.filter(lead_unit__code=filters.unit)
-    if filters.q:
-        term = filters.q.strip()
-        qs = qs.filter(
-            Q(number__iexact=term) | Q(title__icontains=term) | Q(address__icontains=term)
-        )
+    if filters.q.strip():
+        qs = qs.filter(order_text_condition(filters.q, using=qs.db))
     if filters.overdue:
         qs = qs.filter(status__in=UNIT_STATES, due_at__lte=now)
     if filters.due_soon:
