@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connections
 from django.db.models import BooleanField, F, Func, Q, Value
@@ -39,6 +41,10 @@ _ASCII_WORD = re.compile(r"[0-9a-z]+")
 _FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
 
 SQLITE_TABLE = "orders_order_search"
+# SQLite cannot choose between reading the matches and walking the list in its order, so words
+# held by more orders than this are looked for among the newest this many of them (≈45 ms at a
+# million orders, docs/benchmarks.md); the list says so.
+SQLITE_RECENT_MATCHES = 10_000
 POSTGRES_INDEX = "order_search_text"
 # The indexed expression; a query must spell it the same way for the planner to use the index.
 POSTGRES_EXPRESSION = "array_to_tsvector(string_to_array(%(expressions)s, ' '))"
@@ -124,24 +130,67 @@ def _postgres_condition(terms: list[tuple[str, bool]]) -> Q:
     )
 
 
-def _sqlite_condition(terms: list[tuple[str, bool]]) -> Q:
-    match = " AND ".join(f'"{piece}"' + ("*" if prefix else "") for piece, prefix in terms)
-    return Q(
-        id__in=RawSQL(  # noqa: S611 - fixed SQL, the query is a parameter
-            "SELECT rowid FROM orders_order_search WHERE orders_order_search MATCH %s", [match]
+@dataclass(frozen=True)
+class RecentMatches:
+    """A search on SQLite narrowed to the newest matches, and since when they were received."""
+
+    limit: int
+    since: datetime
+
+
+def _sqlite_match(terms: list[tuple[str, bool]]) -> str:
+    return " AND ".join(f'"{piece}"' + ("*" if prefix else "") for piece, prefix in terms)
+
+
+def _sqlite_oldest_searched(match: str, using: str) -> int | None:
+    """The id of the SQLITE_RECENT_MATCHES-th newest order holding the pieces, if there are
+    that many. FTS5 walks its list newest first and stops there, so this costs little."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM orders_order_search WHERE orders_order_search MATCH %s "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+            [match, SQLITE_RECENT_MATCHES - 1],
         )
-    )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
-def order_text_condition(query: str, *, using: str = "default") -> Q:
-    """The filter for the list's search box: an order number, or words of title or address.
+def _sqlite_condition(terms: list[tuple[str, bool]], using: str) -> Q:
+    match = _sqlite_match(terms)
+    oldest = _sqlite_oldest_searched(match, using)
+    if oldest is None:
+        sql, params = (
+            "SELECT rowid FROM orders_order_search WHERE orders_order_search MATCH %s",
+            [match],
+        )
+    else:
+        sql, params = (
+            "SELECT rowid FROM orders_order_search WHERE orders_order_search MATCH %s "
+            "AND rowid >= %s",
+            [match, oldest],
+        )
+    return Q(id__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, the words are parameters
 
-    Every space-separated word must occur in the title or the address, as typed, in ASCII or
-    in full-width forms; an order number (e.g. YL2025100100037) matches that order only.
-    """
-    query = query.strip()
-    if ORDER_NUMBER.fullmatch(query):
-        return Q(number__in={query, query.upper()})  # numbers are stored as issued: YL…
+
+def sqlite_recent_matches(query: str, *, using: str = "default") -> RecentMatches | None:
+    """Whether the search for `query` on SQLite looks only at the newest matches, for the list
+    to say so. None on PostgreSQL, which searches every order."""
+    from hotline.orders.models import Order
+
+    if connections[using].vendor != "sqlite":
+        return None
+    terms = _words_and_terms(query)[1]
+    if not terms:
+        return None
+    oldest = _sqlite_oldest_searched(_sqlite_match(terms), using)
+    if oldest is None:
+        return None
+    since = Order.objects.using(using).filter(pk=oldest).values_list("created_at", flat=True)
+    return RecentMatches(limit=SQLITE_RECENT_MATCHES, since=since.get())
+
+
+def _words_and_terms(query: str) -> tuple[Q, list[tuple[str, bool]]]:
+    """The substring test for each word, and the index pieces of all words."""
     condition = Q()
     terms: list[tuple[str, bool]] = []
     for word in query.split():
@@ -152,13 +201,28 @@ def order_text_condition(query: str, *, using: str = "default") -> Q:
             written |= Q(title__icontains=form) | Q(address__icontains=form)
         condition &= written
         terms.extend(_query_terms(word))
+    return condition, terms
+
+
+def order_text_condition(query: str, *, using: str = "default") -> Q:
+    """The filter for the list's search box: an order number, or words of title or address.
+
+    Every space-separated word must occur in the title or the address, as typed, in ASCII or
+    in full-width forms; an order number (e.g. YL2025100100037) matches that order only. On
+    SQLite a word found in more than SQLITE_RECENT_MATCHES orders is looked for among the
+    newest of them only (`sqlite_recent_matches` says since when).
+    """
+    query = query.strip()
+    if ORDER_NUMBER.fullmatch(query):
+        return Q(number__in={query, query.upper()})  # numbers are stored as issued: YL…
+    condition, terms = _words_and_terms(query)
     if not terms:
         return condition  # only punctuation: no index helps, the substring test decides
     vendor = connections[using].vendor
     if vendor == "postgresql":
         return _postgres_condition(terms) & condition
     if vendor == "sqlite":
-        return _sqlite_condition(terms) & condition
+        return _sqlite_condition(terms, using) & condition
     return condition
 
 

@@ -15,6 +15,7 @@ from hotline.orders.attachments import attachments_add, may_attach
 from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
 from hotline.orders.forms import ACTION_FORMS, AttachmentForm, CorrectForm, RevealForm
 from hotline.orders.models import UNIT_STATES, Action, Order, Status
+from hotline.orders.search import sqlite_recent_matches
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history
 from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
 from hotline.web.http import AuthenticatedRequest
@@ -67,6 +68,7 @@ def order_list_view(request: AuthenticatedRequest) -> HttpResponse:
             "worklists": lists,
             "current": current,
             "sort": sort or current.default_sort,
+            "recent_matches": sqlite_recent_matches(filters.q) if filters.q.strip() else None,
             "query": keep.urlencode(),
             "sort_query": sort_keep.urlencode(),
         },

@@ -1,6 +1,8 @@
 """The list's search box (orders/search.py): words of title or address, found through each
 database's index and exactly as a substring search would find them."""
 
+from unittest import mock
+
 from django.core.management import call_command
 from django.db import connection
 
@@ -118,3 +120,34 @@ class SqliteIndexRepairTests(BaseTestCase):
             order=order, actor=self.reviewer, reason="标题有误", title="井盖缺失"
         )
         self.assertEqual(order_list(user=self.reviewer, filters=OrderFilter(q="井盖")).count(), 1)
+
+
+class FrequentWordsTests(BaseTestCase):
+    """On SQLite a word held by very many orders is looked for among the newest of them."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.lamps = [recorded(cls.operator, f"路灯不亮{n}", "光明大道") for n in range(3)]
+
+    def test_sqlite_searches_the_newest_matches_and_says_since_when(self):
+        with mock.patch.object(search, "SQLITE_RECENT_MATCHES", 2):
+            found = list(order_list(user=self.reviewer, filters=OrderFilter(q="路灯")))
+            recent = search.sqlite_recent_matches("路灯")
+            rare = search.sqlite_recent_matches("光明大道 不亮2")
+        if connection.vendor == "sqlite":
+            self.assertEqual({o.pk for o in found}, {o.pk for o in self.lamps[1:]})
+            assert recent is not None
+            self.assertEqual((recent.limit, recent.since), (2, self.lamps[1].created_at))
+        else:
+            self.assertEqual(len(found), 3)
+            self.assertIsNone(recent)
+        self.assertIsNone(rare)
+
+    def test_the_list_page_tells_the_user(self):
+        self.client.force_login(self.reviewer)
+        with mock.patch.object(search, "SQLITE_RECENT_MATCHES", 2):
+            page = self.client.get("/orders/", {"list": "all", "q": "路灯"})
+        told = "只在最近受理的 2 张中查找" in page.content.decode()
+        self.assertEqual(told, connection.vendor == "sqlite")
+        self.assertContains(page, "路灯不亮2")
