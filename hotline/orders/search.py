@@ -158,17 +158,11 @@ def _sqlite_oldest_searched(match: str, using: str) -> int | None:
 def _sqlite_condition(terms: list[tuple[str, bool]], using: str) -> Q:
     match = _sqlite_match(terms)
     oldest = _sqlite_oldest_searched(match, using)
-    if oldest is None:
-        sql, params = (
-            "SELECT rowid FROM orders_order_search WHERE orders_order_search MATCH %s",
-            [match],
-        )
-    else:
-        sql, params = (
-            "SELECT rowid FROM orders_order_search WHERE orders_order_search MATCH %s "
-            "AND rowid >= %s",
-            [match, oldest],
-        )
+    sql = "SELECT rowid FROM orders_order_search WHERE orders_order_search MATCH %s"
+    params: list[str | int] = [match]
+    if oldest is not None:
+        sql += " AND rowid >= %s"
+        params.append(oldest)
     return Q(id__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, the words are parameters
 
 
