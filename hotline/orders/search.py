@@ -5,10 +5,12 @@ cuts every run of Chinese characters into overlapping two-character pieces (bigr
 runs of ASCII letters and digits whole. 「幸福路12号」 is stored as ``幸福 福路 路 12 号``: the
 last character of a run stands alone so that a one-character query still finds it.
 
-A query is cut the same way; an order matches when it holds every piece (the last piece and
-ASCII words as prefixes, so 「12」 finds 「120号」), and then — the pieces say nothing about
-order — when each word of the query occurs in the title or the address as typed. The index
-only narrows the rows to check; the answer is the same as a plain substring search.
+A query is cut the same way; an order matches when it holds every piece (ASCII words as
+prefixes, so 「12」 finds 「120号」), and then — the pieces say nothing about order — when
+each word of the query occurs in the title or the address as typed. The index only narrows
+the rows to check; the answer is the same as a plain substring search, except that on SQLite
+a word held by very many orders is looked for among the newest SQLITE_RECENT_MATCHES of them
+(and the list says so).
 
 The pieces are kept in ``Order.search_text`` (written by ``Order.save`` and by anything that
 creates orders in bulk), and each database indexes that column with what it has:
@@ -16,6 +18,7 @@ creates orders in bulk), and each database indexes that column with what it has:
 - PostgreSQL: a GIN index over ``array_to_tsvector(string_to_array(search_text, ' '))``, the
   pieces taken verbatim (no text-search parser, so the server's locale does not matter);
 - SQLite: an FTS5 table over the column (external content), kept in step by triggers.
+  FTS5 reads its matches newest first, which is what bounds a frequent word cheaply.
 
 ``index_install`` creates either; it runs in the migration and after every ``migrate``,
 because SQLite drops a table's triggers whenever Django rebuilds the table to alter it.
@@ -42,9 +45,9 @@ _FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
 
 SQLITE_TABLE = "orders_order_search"
 # SQLite cannot choose between reading the matches and walking the list in its order, so words
-# held by more orders than this are looked for among the newest this many of them (≈45 ms at a
-# million orders, docs/benchmarks.md); the list says so.
-SQLITE_RECENT_MATCHES = 10_000
+# held by more orders than this are looked for among the newest this many of them (the page
+# then costs about 25 ms at a million orders, docs/benchmarks.md); the list says so.
+SQLITE_RECENT_MATCHES = 5_000
 POSTGRES_INDEX = "order_search_text"
 # The indexed expression; a query must spell it the same way for the planner to use the index.
 POSTGRES_EXPRESSION = "array_to_tsvector(string_to_array(%(expressions)s, ' '))"
@@ -102,16 +105,21 @@ def search_text_for(*texts: str) -> str:
 
 
 def _query_terms(word: str) -> list[tuple[str, bool]]:
-    """(piece, is_prefix) that an order holding `word` must have in its index."""
+    """(piece, is_prefix) that an order holding `word` must have in its index.
+
+    A single Chinese character is looked up as a prefix (「路」 starts 「路灯」's piece or stands
+    alone), which reads many lists; it is left to the substring test when the word has other
+    pieces, as in 「神农路12号」."""
     terms: list[tuple[str, bool]] = []
+    single: list[tuple[str, bool]] = []
     for run, is_word in _runs(word):
         if is_word:
             terms.append((run, True))
         elif len(run) == 1:
-            terms.append((run, True))  # 「路」 is the start of 「路12」's piece or stands alone
+            single.append((run, True))
         else:
             terms.extend((run[i : i + 2], False) for i in range(len(run) - 1))
-    return terms
+    return terms or single
 
 
 def _postgres_condition(terms: list[tuple[str, bool]]) -> Q:
