@@ -136,6 +136,19 @@ class Window:
 
 
 def window(qs: QuerySet[Order], *, page: int, size: int = PAGE_SIZE) -> Window:
+    """The page's keys in list order first, then those rows by key with the list's related
+    rows: sorting keys rather than whole rows keeps a page cheap when many rows match, as when
+    the search box hands SQLite 5,000 candidates to sort (docs/benchmarks.md). The keys come
+    from `qs`, so the rows are only those the list's user may see."""
     page = max(1, page)
-    rows = list(qs[(page - 1) * size : page * size + 1])
-    return Window(rows=rows[:size], number=page, has_previous=page > 1, has_next=len(rows) > size)
+    keys = list(qs.values_list("pk", flat=True)[(page - 1) * size : page * size + 1])
+    shown = keys[:size]
+    fetch = qs.model._default_manager.filter(pk__in=shown)
+    fetch.query.select_related = qs.query.select_related
+    by_key = {order.pk: order for order in fetch} if shown else {}
+    return Window(
+        rows=[by_key[key] for key in shown if key in by_key],
+        number=page,
+        has_previous=page > 1,
+        has_next=len(keys) > size,
+    )
