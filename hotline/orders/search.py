@@ -27,6 +27,7 @@ because SQLite drops a table's triggers whenever Django rebuilds the table to al
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ from datetime import datetime
 from django.db import connections
 from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 
 ORDER_NUMBER = re.compile(r"[A-Za-z]{1,6}\d{8,}")
 _RUN = re.compile(r"[^\W_]+")
@@ -49,6 +52,8 @@ SQLITE_TABLE = "orders_order_search"
 # then costs about 25 ms at a million orders, docs/benchmarks.md); the list says so.
 SQLITE_RECENT_MATCHES = 5_000
 POSTGRES_INDEX = "order_search_text"
+FREQUENCIES_KEPT_SECONDS = 600
+_frequencies: dict[str, tuple[float, dict[str, float]]] = {}
 # The indexed expression; a query must spell it the same way for the planner to use the index.
 POSTGRES_EXPRESSION = "array_to_tsvector(string_to_array(%(expressions)s, ' '))"
 # Trigger bodies: an external-content FTS5 table is told of every change to its rows.
@@ -104,27 +109,66 @@ def search_text_for(*texts: str) -> str:
     return " ".join(seen)
 
 
-def _query_terms(word: str) -> list[tuple[str, bool]]:
-    """(piece, is_prefix) that an order holding `word` must have in its index.
+Term = tuple[str, bool]  # an index piece, and whether it is matched as a prefix
 
-    A single Chinese character is looked up as a prefix (「路」 starts 「路灯」's piece or stands
-    alone), which reads many lists; it is left to the substring test when the word has other
-    pieces, as in 「神农路12号」."""
-    terms: list[tuple[str, bool]] = []
-    single: list[tuple[str, bool]] = []
-    for run, is_word in _runs(word):
+
+def _query_terms(word: str) -> list[list[Term]]:
+    """What an order holding `word` must have in its index, run by run: the pieces of one run
+    overlap (so the database may take the rarest of them), different runs do not.
+
+    Letters and digits match from the start of a stored word: as a prefix when the query word
+    ends with them (「12」 finds 「120号」), whole when more follows (「12号」 finds 「12号」,
+    not 「120号」 or 「112号」). A single Chinese character is looked up as a prefix (it starts
+    「路灯」's piece 路灯 or stands alone), which reads many lists; it is left to the substring
+    test when the word has other pieces, as in 「神农路12号」."""
+    runs = list(_runs(word))
+    terms: list[list[Term]] = []
+    single: list[list[Term]] = []
+    for position, (run, is_word) in enumerate(runs):
         if is_word:
-            terms.append((run, True))
+            terms.append([(run, position == len(runs) - 1)])
         elif len(run) == 1:
-            single.append((run, True))
+            single.append([(run, True)])
         else:
-            terms.extend((run[i : i + 2], False) for i in range(len(run) - 1))
+            terms.append([(run[i : i + 2], False) for i in range(len(run) - 1)])
     return terms or single
 
 
-def _postgres_condition(terms: list[tuple[str, bool]]) -> Q:
+def _postgres_piece_frequencies(using: str) -> dict[str, float]:
+    """The share of orders holding each of the commonest pieces, from PostgreSQL's statistics
+    of the index (ANALYZE keeps the 1,000 commonest); cached for a few minutes."""
+    cached = _frequencies.get(using)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s",
+            [POSTGRES_INDEX],
+        )
+        row = cursor.fetchone()
+    frequencies = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _frequencies[using] = (time.monotonic() + FREQUENCIES_KEPT_SECONDS, frequencies)
+    return frequencies
+
+
+def _postgres_condition(terms: list[list[Term]], using: str) -> Q:
+    """One piece per run, the rarest by the statistics: the planner multiplies the shares of
+    the pieces it is given as if they were independent, and a run's overlapping pieces are
+    anything but, so with all of them it expects a few rows where there are thousands and
+    sorts them all instead of walking the list in its order. The substring test keeps the
+    answer exact."""
+    frequencies = _postgres_piece_frequencies(using)
+
+    def share(term: Term) -> float:
+        piece, prefix = term
+        if prefix:
+            return sum(f for element, f in frequencies.items() if element.startswith(piece))
+        return frequencies.get(piece, 0.0)
+
+    chosen = [min(run, key=share) for run in terms]
     # Pieces hold only letters and digits (\w), so quoting them in tsquery syntax is safe.
-    tsquery = " & ".join(f"'{piece}'" + (":*" if prefix else "") for piece, prefix in terms)
+    tsquery = " & ".join(f"'{piece}'" + (":*" if prefix else "") for piece, prefix in chosen)
     pieces = Func(F("search_text"), template=POSTGRES_EXPRESSION)
     wanted = Func(Value(tsquery), template="(%(expressions)s)::tsquery")
     return Q(
@@ -146,7 +190,7 @@ class RecentMatches:
     since: datetime
 
 
-def _sqlite_match(terms: list[tuple[str, bool]]) -> str:
+def _sqlite_match(terms: list[Term]) -> str:
     return " AND ".join(f'"{piece}"' + ("*" if prefix else "") for piece, prefix in terms)
 
 
@@ -163,7 +207,7 @@ def _sqlite_oldest_searched(match: str, using: str) -> int | None:
     return row[0] if row else None
 
 
-def _sqlite_condition(terms: list[tuple[str, bool]], using: str) -> Q:
+def _sqlite_condition(terms: list[Term], using: str) -> Q:
     match = _sqlite_match(terms)
     oldest = _sqlite_oldest_searched(match, using)
     sql = "SELECT rowid FROM orders_order_search WHERE orders_order_search MATCH %s"
@@ -181,7 +225,7 @@ def sqlite_recent_matches(query: str, *, using: str = "default") -> RecentMatche
 
     if connections[using].vendor != "sqlite":
         return None
-    terms = _words_and_terms(query)[1]
+    terms = [term for run in _words_and_terms(query)[1] for term in run]
     if not terms:
         return None
     oldest = _sqlite_oldest_searched(_sqlite_match(terms), using)
@@ -191,16 +235,26 @@ def sqlite_recent_matches(query: str, *, using: str = "default") -> RecentMatche
     return RecentMatches(limit=SQLITE_RECENT_MATCHES, since=since.get())
 
 
-def _words_and_terms(query: str) -> tuple[Q, list[tuple[str, bool]]]:
-    """The substring test for each word, and the index pieces of all words."""
+def _contains(field: str, text: str, vendor: str) -> Q:
+    """`field` contains `text`, case aside. On PostgreSQL written as strpos(upper(...)) > 0:
+    the planner takes LIKE '%long word%' for a near-certain miss and, with that estimate,
+    sorts thousands of matches instead of walking the list in its order (a third, its guess
+    for this form, is closer to what the index has already narrowed)."""
+    if vendor != "postgresql":
+        return Q(**{f"{field}__icontains": text})
+    return Q(GreaterThan(StrIndex(Upper(field), Upper(Value(text))), 0))
+
+
+def _words_and_terms(query: str, vendor: str = "") -> tuple[Q, list[list[Term]]]:
+    """The substring test for each word, and each word's index pieces."""
     condition = Q()
-    terms: list[tuple[str, bool]] = []
+    terms: list[list[Term]] = []
     for word in query.split():
         ascii_form = unicodedata.normalize("NFKC", word)
         forms = {word, ascii_form, ascii_form.translate(_FULL_WIDTH)}
         written = Q()
         for form in forms:
-            written |= Q(title__icontains=form) | Q(address__icontains=form)
+            written |= _contains("title", form, vendor) | _contains("address", form, vendor)
         condition &= written
         terms.extend(_query_terms(word))
     return condition, terms
@@ -217,14 +271,14 @@ def order_text_condition(query: str, *, using: str = "default") -> Q:
     query = query.strip()
     if ORDER_NUMBER.fullmatch(query):
         return Q(number__in={query, query.upper()})  # numbers are stored as issued: YL…
-    condition, terms = _words_and_terms(query)
+    vendor = connections[using].vendor
+    condition, terms = _words_and_terms(query, vendor)
     if not terms:
         return condition  # only punctuation: no index helps, the substring test decides
-    vendor = connections[using].vendor
     if vendor == "postgresql":
-        return _postgres_condition(terms) & condition
+        return _postgres_condition(terms, using) & condition
     if vendor == "sqlite":
-        return _sqlite_condition(terms, using) & condition
+        return _sqlite_condition([term for run in terms for term in run], using) & condition
     return condition
 
 
