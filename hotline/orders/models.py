@@ -33,6 +33,11 @@ UNIT_STATES = frozenset(
     {Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURN_REVIEW, Status.REPLY_APPROVAL}
 )
 FINAL_STATES = frozenset({Status.CLOSED, Status.MERGED})
+# States in which a unit may see an order: from dispatch on (a unit sees what was assigned to
+# it; an order is merged only before dispatch, and a return is re-dispatched when granted).
+UNIT_VISIBLE_STATES = frozenset(
+    {*UNIT_STATES, Status.REPLY_CHECK, Status.CALLBACK, Status.UNSATISFIED, Status.CLOSED}
+)
 
 
 class Channel(models.TextChoices):

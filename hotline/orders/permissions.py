@@ -15,12 +15,21 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
 from hotline.orders.errors import NotAllowed, OrderNotFound, WrongState
-from hotline.orders.models import UNIT_STATES, Action, Assignment, ExtensionStatus, Order, Status
+from hotline.orders.models import (
+    UNIT_STATES,
+    UNIT_VISIBLE_STATES,
+    Action,
+    Assignment,
+    ExtensionStatus,
+    Order,
+    Status,
+)
 
 # Art. 16 / issue 5: an unsatisfied order is reopened at most twice; then the host decides.
 MAX_REOPENS = 2
@@ -50,6 +59,14 @@ def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> Qu
         # The 110 desk follows up the matters it transferred (DESIGN §2: "both ways").
         return qs.filter(created_by=user)
     return qs.none()
+
+
+def statuses_visible_to(user: User) -> list[tuple[str, StrOrPromise]]:
+    """The states an order the user may see can be in, as (value, label) for a status filter.
+    Unit staff are not offered states before dispatch, which would always list nothing."""
+    if user.is_unit_staff and not user.has_role(*_ALL_ORDER_READERS):
+        return [(v, label) for v, label in Status.choices if v in UNIT_VISIBLE_STATES]
+    return list(Status.choices)
 
 
 def can_see(user: User, order: Order) -> bool:

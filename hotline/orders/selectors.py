@@ -9,7 +9,7 @@ from django.utils import timezone
 from hotline.accounts.models import User
 from hotline.orders.errors import OrderNotFound
 from hotline.orders.models import FINAL_STATES, UNIT_STATES, Order, OrderEvent, Status
-from hotline.orders.permissions import available_actions, orders_visible_to
+from hotline.orders.permissions import available_actions, orders_visible_to, statuses_visible_to
 from hotline.orders.search import order_text_condition
 from hotline.privacy.personal import phone_digest
 
@@ -60,6 +60,8 @@ def order_list(
     now = now or timezone.now()
     qs = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED))
     if filters.status:
+        if filters.status not in dict(statuses_visible_to(user)):
+            return qs.none()  # e.g. a unit asking for orders before dispatch: none are its
         qs = qs.filter(status=filters.status)
     if filters.open_only:
         qs = qs.exclude(status__in=FINAL_STATES)

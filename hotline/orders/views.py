@@ -15,6 +15,7 @@ from hotline.orders.attachments import attachments_add, may_attach
 from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
 from hotline.orders.forms import ACTION_FORMS, AttachmentForm, CorrectForm, RevealForm
 from hotline.orders.models import UNIT_STATES, Action, Order, Status
+from hotline.orders.permissions import statuses_visible_to
 from hotline.orders.search import sqlite_recent_matches
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history
 from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
@@ -63,7 +64,7 @@ def order_list_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "statuses": Status.choices,
+            "statuses": statuses_visible_to(request.user),
             "request_types": RequestType.objects.all(),
             "worklists": lists,
             "current": current,

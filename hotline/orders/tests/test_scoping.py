@@ -505,3 +505,25 @@ class ActionPageTests(PageTestCase):
         )
         self.assertContains(response, "请填写回访记录。", status_code=400)
         self.assertEqual(self.row(order), before)
+
+
+class StatusFilterTests(BaseTestCase):
+    def test_units_are_offered_only_states_after_dispatch_and_other_states_list_nothing(self):
+        from hotline.orders.permissions import statuses_visible_to
+        from hotline.orders.selectors import OrderFilter, order_list
+
+        order = self.dispatched_order()
+        offered = {value for value, _label in statuses_visible_to(self.handler_a)}
+        self.assertIn(Status.DISPATCHED, offered)
+        self.assertFalse(offered & {Status.RECEIVED, Status.PENDING_REVIEW, Status.MERGED})
+        self.assertEqual(len(statuses_visible_to(self.reviewer)), len(Status.values))
+        mine = order_list(user=self.handler_a, filters=OrderFilter(status=Status.DISPATCHED))
+        self.assertEqual(list(mine), [order])
+        before = order_list(user=self.handler_a, filters=OrderFilter(status=Status.RECEIVED))
+        self.assertEqual(list(before), [])
+
+    def test_the_list_page_offers_a_unit_only_its_states(self):
+        self.client.force_login(self.handler_a)
+        page = self.client.get(reverse("orders:list"), {"list": "all"}).content.decode()
+        self.assertIn('value="dispatched"', page)
+        self.assertNotIn('value="pending_review"', page)
