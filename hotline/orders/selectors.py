@@ -96,11 +96,19 @@ def orders_from_phone(*, user: User, phone: str, limit: int = 20) -> list[Order]
 
 
 def status_counts(*, user: User) -> dict[str, int]:
+    """How many orders the user may see are in each open state (the work in hand; closed and
+    merged orders are counted by the statistics, not on every visit of the home page)."""
     from django.db.models import Count
 
-    rows = orders_visible_to(user).values("status").annotate(n=Count("id"))
+    rows = (
+        orders_visible_to(user)
+        .exclude(status__in=FINAL_STATES)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     counts = {row["status"]: row["n"] for row in rows}
-    return {value: counts.get(value, 0) for value in Status.values}
+    return {value: counts.get(value, 0) for value in Status.values if value not in FINAL_STATES}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ def home_view(request: AuthenticatedRequest) -> HttpResponse:
         counts = status_counts(user=user)
         context.update(
             counts=[
-                (value, label, counts[value]) for value, label in Status.choices if counts[value]
+                (value, label, counts[value])
+                for value, label in Status.choices
+                if counts.get(value)
             ],
             overdue=order_list(user=user, filters=OrderFilter(overdue=True)).count(),
             due_soon=order_list(user=user, filters=OrderFilter(due_soon=True)).count(),

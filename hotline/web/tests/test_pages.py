@@ -82,6 +82,23 @@ class HomeTests(BaseTestCase):
         self.assertContains(response, order_b.number)
         self.assertNotContains(response, order_a.number)
 
+    def test_home_tiles_count_the_open_orders_by_state_and_not_the_closed(self):
+        from hotline.orders import services
+        from hotline.orders.selectors import status_counts
+
+        self.dispatched_order()
+        closed = services.order_record_callback(
+            order=self.reply_checked_order(), actor=self.operator, satisfaction="satisfied"
+        )
+        counts = status_counts(user=self.reviewer)
+        self.assertEqual(counts["dispatched"], 1)
+        self.assertNotIn("closed", counts)
+        self.client.force_login(self.reviewer)
+        response = self.client.get("/")
+        self.assertContains(response, "?status=dispatched")
+        self.assertNotContains(response, "?status=closed")
+        self.assertEqual(closed.status, "closed")
+
 
 class PublicPageTests(BaseTestCase):
     def test_portal_renders_without_signing_in(self):
