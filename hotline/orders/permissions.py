@@ -61,6 +61,25 @@ def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> Qu
     return qs.none()
 
 
+def assisting_unit_of(user: User) -> int | None:
+    """The unit whose assignments bound what `user` sees, for unit staff; None for the centre
+    and the host unit, who see every unit's orders."""
+    if user.has_role(*_ALL_ORDER_READERS) or not user.is_unit_staff:
+        return None
+    return user.unit_id
+
+
+def assisted_by(unit_id: int) -> Q:
+    """Orders `unit_id` currently assists: for a unit, the only visible orders another unit
+    leads. Read from the unit's few assist assignments rather than by checking the unit's
+    assignment on every order the other unit leads (1.3 s at 1M orders)."""
+    return Q(
+        pk__in=Assignment.objects.filter(
+            unit_id=unit_id, is_active=True, role=Assignment.Role.ASSIST
+        ).values("order_id")
+    )
+
+
 def statuses_visible_to(user: User) -> list[tuple[str, StrOrPromise]]:
     """The states an order the user may see can be in, as (value, label) for a status filter.
     Unit staff are not offered states before dispatch, which would always list nothing."""

@@ -9,7 +9,13 @@ from django.utils import timezone
 from hotline.accounts.models import User
 from hotline.orders.errors import OrderNotFound
 from hotline.orders.models import FINAL_STATES, UNIT_STATES, Order, OrderEvent, Status
-from hotline.orders.permissions import available_actions, orders_visible_to, statuses_visible_to
+from hotline.orders.permissions import (
+    assisted_by,
+    assisting_unit_of,
+    available_actions,
+    orders_visible_to,
+    statuses_visible_to,
+)
 from hotline.orders.search import order_text_condition
 from hotline.privacy.personal import phone_digest
 
@@ -69,6 +75,9 @@ def order_list(
         qs = qs.filter(request_type_id=filters.request_type)
     if filters.unit:
         qs = qs.filter(lead_unit__code=filters.unit)
+        own = assisting_unit_of(user)
+        if own is not None and filters.unit != getattr(user.unit, "code", None):
+            qs = qs.filter(assisted_by(own))
     if filters.q.strip():
         qs = qs.filter(order_text_condition(filters.q, using=qs.db))
     if filters.overdue:

@@ -527,3 +527,20 @@ class StatusFilterTests(BaseTestCase):
         page = self.client.get(reverse("orders:list"), {"list": "all"}).content.decode()
         self.assertIn('value="dispatched"', page)
         self.assertNotIn('value="pending_review"', page)
+
+    def test_a_unit_filtering_by_another_lead_unit_sees_the_orders_it_assists(self):
+        from hotline.orders.selectors import OrderFilter, order_list
+
+        order = services.order_accept(order=self.create_order(), actor=self.operator)
+        assisted = services.order_dispatch(
+            order=order, actor=self.operator, lead_unit=self.unit_b, assisting_units=[self.unit_a]
+        )
+        self.dispatched_order(unit=self.unit_b)  # led by market, urban not involved
+        own = self.dispatched_order()
+        by_market = order_list(user=self.manager_a, filters=OrderFilter(unit="market"))
+        self.assertEqual(list(by_market), [assisted])
+        by_urban = order_list(user=self.manager_a, filters=OrderFilter(unit="urban"))
+        self.assertEqual(list(by_urban), [own])
+        self.assertEqual(
+            order_list(user=self.reviewer, filters=OrderFilter(unit="market")).count(), 2
+        )
