@@ -32,6 +32,8 @@ per order with its history and notifications would take hours at this size. So:
   `phone_digest`, the masks `phone_mask`/`name_mask`, and name and phone are sealed ONCE per
   distinct caller (contexts `orders.order.caller_phone` / `orders.order.caller_name`) and the
   sealed strings reused — `EncryptedTextField` passes values starting with `v1:` through;
+- `search_text` from title and address as `Order.save` writes it (`orders/search.py`), so the
+  search index (GIN on PostgreSQL, FTS5 through its triggers on SQLite) fills as rows arrive;
 - ≈3 % confidential; `tracker` = `created_by` = one of the 20 operators; the unit's handler
   for signed orders; ≈1,000 pending extension requests;
 - `updated_at` keeps its generated value (the last change): `auto_now` is switched off on the
@@ -43,9 +45,11 @@ them; stopped early only past `--budget` seconds, which the line then says): wal
 selector call INCLUDING turning the result into a list, as a view does —
 `orders_from_phone` (heavy, medium, one-time and unknown callers), `related_candidates`, every
 worklist of `worklists_for(user)` for operator, lead, reviewer, urban.handler and urban.manager
-as `window(worklist_orders(...), page=1)` and page 5 with the default and one other sort, the
-ALL list with a status filter and with `q` (an order number), ALL in every sort, and
-`status_counts` (informative). Worklists use `now` = the newest order's time, so kept data
+as `window(worklist_orders(...), page=1)` and page 5 with the default and one other sort,
+every other sort each list offers (page 1), the ALL list filtered by status, open, overdue,
+type and lead unit, the search box `q` by kind of query (an order number, a house number on a
+road, a community, a category, a word in a sixth of all titles, words no order holds), and
+`status_counts` (the home page's tiles, informative). Worklists use `now` = the newest order's time, so kept data
 gives the same lists. Prints one JSON line per measurement (and EXPLAIN of the slowest call of
 any measurement over 100 ms at p95 on stderr), then a summary table.
 """
