@@ -245,7 +245,22 @@ class Order(models.Model):
         verbose_name_plural = _("工单")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["status", "due_at"], name="order_status_due"),
+            # The due queue in every sort without reading the orders: status and due date to
+            # find them, then the sort keys and the columns that decide who sees them
+            # (bench/bench_orders.py: 90-150 ms -> 4-22 ms on SQLite at 1M).
+            models.Index(
+                fields=[
+                    "status",
+                    "due_at",
+                    "created_at",
+                    "updated_at",
+                    "is_confidential",
+                    "tracker",
+                    "created_by",
+                    "handler",
+                ],
+                name="order_status_due_covering",
+            ),
             models.Index(fields=["lead_unit", "status", "due_at"], name="order_unit_status_due"),
             models.Index(fields=["caller_phone_digest", "created_at"], name="order_phone_created"),
             models.Index(fields=["place", "category", "created_at"], name="order_place_category"),

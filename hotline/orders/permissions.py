@@ -71,13 +71,13 @@ def assisting_unit_of(user: User) -> int | None:
 
 def assisted_by(unit_id: int) -> Q:
     """Orders `unit_id` currently assists: for a unit, the only visible orders another unit
-    leads. Read from the unit's few assist assignments rather than by checking the unit's
-    assignment on every order the other unit leads (1.3 s at 1M orders)."""
-    return Q(
-        pk__in=Assignment.objects.filter(
-            unit_id=unit_id, is_active=True, role=Assignment.Role.ASSIST
-        ).values("order_id")
-    )
+    leads. The unit's few assist assignments are read first, so the database looks up those
+    orders instead of checking the unit's assignment on every order the other unit leads
+    (1.3 s on PostgreSQL and 90 ms on SQLite at 1M orders)."""
+    assisted = Assignment.objects.filter(
+        unit_id=unit_id, is_active=True, role=Assignment.Role.ASSIST
+    ).values_list("order_id", flat=True)
+    return Q(pk__in=list(assisted))
 
 
 def statuses_visible_to(user: User) -> list[tuple[str, StrOrPromise]]:

@@ -8,9 +8,9 @@ last character of a run stands alone so that a one-character query still finds i
 A query is cut the same way; an order matches when it holds every piece (ASCII words as
 prefixes, so 「12」 finds 「120号」), and then — the pieces say nothing about order — when
 each word of the query occurs in the title or the address as typed. The index only narrows
-the rows to check; the answer is the same as a plain substring search, except that on SQLite
-a word held by very many orders is looked for among the newest SQLITE_RECENT_MATCHES of them
-(and the list says so).
+the rows to check; the answer is the same as a plain substring search, except that words held
+by very many orders are looked for among the newest orders holding about RECENT_MATCHES of
+them (and the list says so).
 
 The pieces are kept in ``Order.search_text`` (written by ``Order.save`` and by anything that
 creates orders in bulk), and each database indexes that column with what it has:
@@ -26,6 +26,7 @@ because SQLite drops a table's triggers whenever Django rebuilds the table to al
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import unicodedata
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models import BooleanField, F, Func, Max, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
@@ -47,10 +48,10 @@ _ASCII_WORD = re.compile(r"[0-9a-z]+")
 _FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
 
 SQLITE_TABLE = "orders_order_search"
-# SQLite cannot choose between reading the matches and walking the list in its order, so words
-# held by more orders than this are looked for among the newest this many of them (the page
-# then costs about 25 ms at a million orders, docs/benchmarks.md); the list says so.
-SQLITE_RECENT_MATCHES = 5_000
+# Words held by more orders than this are looked for among the newest orders that hold about
+# this many: reading every match of a frequent word to sort them, or walking a list in its order
+# testing each order, costs seconds at a million orders (docs/benchmarks.md). The list says so.
+RECENT_MATCHES = 2_000
 POSTGRES_INDEX = "order_search_text"
 FREQUENCIES_KEPT_SECONDS = 600
 _frequencies: dict[str, tuple[float, dict[str, float]]] = {}
@@ -152,12 +153,13 @@ def _postgres_piece_frequencies(using: str) -> dict[str, float]:
     return frequencies
 
 
-def _postgres_condition(terms: list[list[Term]], using: str) -> Q:
-    """One piece per run, the rarest by the statistics: the planner multiplies the shares of
-    the pieces it is given as if they were independent, and a run's overlapping pieces are
-    anything but, so with all of them it expects a few rows where there are thousands and
-    sorts them all instead of walking the list in its order. The substring test keeps the
-    answer exact."""
+def _postgres_match(terms: list[list[Term]], using: str) -> tuple[Q, float]:
+    """The index condition with one piece per run, the rarest by the statistics, and the share
+    of orders expected to match it (0 when every piece is rarer than the statistics keep).
+
+    One piece per run because the planner multiplies the shares of the pieces as if they were
+    independent, and a run's overlapping pieces are anything but: given all of them it expects
+    a few rows where there are thousands. Runs are independent enough."""
     frequencies = _postgres_piece_frequencies(using)
 
     def share(term: Term) -> float:
@@ -167,27 +169,43 @@ def _postgres_condition(terms: list[list[Term]], using: str) -> Q:
         return frequencies.get(piece, 0.0)
 
     chosen = [min(run, key=share) for run in terms]
+    expected = math.prod(share(term) for term in chosen)
     # Pieces hold only letters and digits (\w), so quoting them in tsquery syntax is safe.
     tsquery = " & ".join(f"'{piece}'" + (":*" if prefix else "") for piece, prefix in chosen)
     pieces = Func(F("search_text"), template=POSTGRES_EXPRESSION)
     wanted = Func(Value(tsquery), template="(%(expressions)s)::tsquery")
-    return Q(
-        Func(
-            pieces,
-            wanted,
-            template="%(expressions)s",
-            arg_joiner=" @@ ",
-            output_field=BooleanField(),
-        )
+    matches = Func(
+        pieces, wanted, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField()
     )
+    return Q(matches), expected
 
 
-@dataclass(frozen=True)
-class RecentMatches:
-    """A search on SQLite narrowed to the newest matches, and since when they were received."""
+def _postgres_oldest_searched(expected: float, using: str) -> int | None:
+    """The lowest id among the newest orders expected to hold about RECENT_MATCHES matches."""
+    from hotline.orders.models import Order
 
-    limit: int
-    since: datetime
+    newest = Order.objects.using(using).aggregate(newest=Max("id"))["newest"] or 0
+    if expected * newest <= RECENT_MATCHES:
+        return None
+    return newest - math.ceil(RECENT_MATCHES / expected) + 1
+
+
+def _postgres_condition(terms: list[list[Term]], using: str) -> Q:
+    """The candidates first, in a query of their own, then the list over them.
+
+    Left to itself the planner either reads every match and sorts them (slow for a frequent
+    word) or walks the list in its order testing each order (slow when the user's orders hold
+    the word rarely, e.g. a unit searching another unit's matter: seconds at a million). The
+    candidates — matches among the newest orders when the word is frequent — are read through
+    the index joined with the id range (a BitmapAnd), and the list then sorts only them."""
+    from hotline.orders.models import Order
+
+    match, expected = _postgres_match(terms, using)
+    candidates = Order.objects.using(using).filter(match)
+    oldest = _postgres_oldest_searched(expected, using)
+    if oldest is not None:
+        candidates = candidates.filter(id__gte=oldest)
+    return Q(id__in=list(candidates.values_list("id", flat=True)))
 
 
 def _sqlite_match(terms: list[Term]) -> str:
@@ -195,13 +213,13 @@ def _sqlite_match(terms: list[Term]) -> str:
 
 
 def _sqlite_oldest_searched(match: str, using: str) -> int | None:
-    """The id of the SQLITE_RECENT_MATCHES-th newest order holding the pieces, if there are
-    that many. FTS5 walks its list newest first and stops there, so this costs little."""
+    """The id of the RECENT_MATCHES-th newest order holding the pieces, if there are that
+    many. FTS5 walks its list newest first and stops there, so this costs little."""
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT rowid FROM orders_order_search WHERE orders_order_search MATCH %s "
             "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-            [match, SQLITE_RECENT_MATCHES - 1],
+            [match, RECENT_MATCHES - 1],
         )
         row = cursor.fetchone()
     return row[0] if row else None
@@ -218,21 +236,35 @@ def _sqlite_condition(terms: list[Term], using: str) -> Q:
     return Q(id__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, the words are parameters
 
 
-def sqlite_recent_matches(query: str, *, using: str = "default") -> RecentMatches | None:
-    """Whether the search for `query` on SQLite looks only at the newest matches, for the list
-    to say so. None on PostgreSQL, which searches every order."""
+def _oldest_searched(terms: list[list[Term]], using: str) -> int | None:
+    vendor = connections[using].vendor
+    if vendor == "sqlite":
+        return _sqlite_oldest_searched(_sqlite_match([t for run in terms for t in run]), using)
+    if vendor == "postgresql":
+        return _postgres_oldest_searched(_postgres_match(terms, using)[1], using)
+    return None
+
+
+@dataclass(frozen=True)
+class SearchBound:
+    """A search narrowed to the newest orders because its words are frequent."""
+
+    since: datetime  # when the oldest order searched was received
+
+
+def search_bound(query: str, *, using: str = "default") -> SearchBound | None:
+    """Whether the search for `query` looks only at the newest orders, for the list to say so."""
     from hotline.orders.models import Order
 
-    if connections[using].vendor != "sqlite":
+    query = query.strip()
+    if not query or ORDER_NUMBER.fullmatch(query):
         return None
-    terms = [term for run in _words_and_terms(query)[1] for term in run]
-    if not terms:
-        return None
-    oldest = _sqlite_oldest_searched(_sqlite_match(terms), using)
+    terms = _words_and_terms(query)[1]
+    oldest = _oldest_searched(terms, using) if terms else None
     if oldest is None:
         return None
-    since = Order.objects.using(using).filter(pk=oldest).values_list("created_at", flat=True)
-    return RecentMatches(limit=SQLITE_RECENT_MATCHES, since=since.get())
+    first = Order.objects.using(using).filter(pk__gte=oldest).order_by("pk").first()
+    return SearchBound(since=first.created_at) if first else None
 
 
 def _contains(field: str, text: str, vendor: str) -> Q:
@@ -264,9 +296,9 @@ def order_text_condition(query: str, *, using: str = "default") -> Q:
     """The filter for the list's search box: an order number, or words of title or address.
 
     Every space-separated word must occur in the title or the address, as typed, in ASCII or
-    in full-width forms; an order number (e.g. YL2025100100037) matches that order only. On
-    SQLite a word found in more than SQLITE_RECENT_MATCHES orders is looked for among the
-    newest of them only (`sqlite_recent_matches` says since when).
+    in full-width forms; an order number (e.g. YL2025100100037) matches that order only. Words
+    held by more than RECENT_MATCHES orders are looked for among the newest orders only
+    (`search_bound` says since when).
     """
     query = query.strip()
     if ORDER_NUMBER.fullmatch(query):

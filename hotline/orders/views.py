@@ -16,7 +16,7 @@ from hotline.orders.errors import DomainError, OrderChanged, OrderNotFound
 from hotline.orders.forms import ACTION_FORMS, AttachmentForm, CorrectForm, RevealForm
 from hotline.orders.models import UNIT_STATES, Action, Order, Status
 from hotline.orders.permissions import statuses_visible_to
-from hotline.orders.search import sqlite_recent_matches
+from hotline.orders.search import search_bound
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history
 from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
 from hotline.web.http import AuthenticatedRequest
@@ -69,7 +69,7 @@ def order_list_view(request: AuthenticatedRequest) -> HttpResponse:
             "worklists": lists,
             "current": current,
             "sort": sort or current.default_sort,
-            "recent_matches": sqlite_recent_matches(filters.q) if filters.q.strip() else None,
+            "search_bound": search_bound(filters.q),
             "query": keep.urlencode(),
             "sort_query": sort_keep.urlencode(),
         },

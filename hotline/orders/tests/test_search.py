@@ -1,6 +1,7 @@
 """The list's search box (orders/search.py): words of title or address, found through each
 database's index and exactly as a substring search would find them."""
 
+from contextlib import ExitStack, contextmanager
 from unittest import mock
 
 from django.core.management import call_command
@@ -123,31 +124,45 @@ class SqliteIndexRepairTests(BaseTestCase):
 
 
 class FrequentWordsTests(BaseTestCase):
-    """On SQLite a word held by very many orders is looked for among the newest of them."""
+    """Words held by very many orders are looked for among the newest orders only."""
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.lamps = [recorded(cls.operator, f"路灯不亮{n}", "光明大道") for n in range(3)]
 
-    def test_sqlite_searches_the_newest_matches_and_says_since_when(self):
-        with mock.patch.object(search, "SQLITE_RECENT_MATCHES", 2):
+    @contextmanager
+    def frequent(self):  # type: ignore[no-untyped-def]
+        """Two matches count as many; on PostgreSQL the statistics say 路灯 is in every order."""
+        with ExitStack() as stack:
+            stack.enter_context(mock.patch.object(search, "RECENT_MATCHES", 2))
+            if connection.vendor == "postgresql":
+                shares = {"路灯": 1.0, "灯不": 1.0, "不亮": 1.0}
+                stack.enter_context(
+                    mock.patch.object(search, "_postgres_piece_frequencies", return_value=shares)
+                )
+            yield
+
+    def test_the_newest_matches_are_searched_and_the_bound_says_since_when(self):
+        with self.frequent():
             found = list(order_list(user=self.reviewer, filters=OrderFilter(q="路灯")))
-            recent = search.sqlite_recent_matches("路灯")
-            rare = search.sqlite_recent_matches("光明大道 不亮2")
+            bound = search.search_bound("路灯")
+            rare = search.search_bound("光明大道 不亮2")
+        self.assertEqual({o.pk for o in found}, {o.pk for o in self.lamps[1:]})
+        assert bound is not None
+        self.assertEqual(bound.since, self.lamps[1].created_at)
         if connection.vendor == "sqlite":
-            self.assertEqual({o.pk for o in found}, {o.pk for o in self.lamps[1:]})
-            assert recent is not None
-            self.assertEqual((recent.limit, recent.since), (2, self.lamps[1].created_at))
-        else:
-            self.assertEqual(len(found), 3)
-            self.assertIsNone(recent)
-        self.assertIsNone(rare)
+            self.assertIsNone(rare)  # FTS5 counts: one order holds both words
+
+    def test_an_order_number_or_a_rare_word_is_not_bounded(self):
+        self.assertIsNone(search.search_bound(self.lamps[0].number))
+        self.assertIsNone(search.search_bound("路灯"))
+        self.assertEqual(order_list(user=self.reviewer, filters=OrderFilter(q="路灯")).count(), 3)
 
     def test_the_list_page_tells_the_user(self):
         self.client.force_login(self.reviewer)
-        with mock.patch.object(search, "SQLITE_RECENT_MATCHES", 2):
+        with self.frequent():
             page = self.client.get("/orders/", {"list": "all", "q": "路灯"})
-        told = "只在最近受理的 2 张中查找" in page.content.decode()
-        self.assertEqual(told, connection.vendor == "sqlite")
+        self.assertContains(page, "只查找了")
         self.assertContains(page, "路灯不亮2")
+        self.assertNotContains(page, "路灯不亮0")
