@@ -15,8 +15,10 @@ them (and the list says so).
 The pieces are kept in ``Order.search_text`` (written by ``Order.save`` and by anything that
 creates orders in bulk), and each database indexes that column with what it has:
 
-- PostgreSQL: a GIN index over ``array_to_tsvector(string_to_array(search_text, ' '))``, the
-  pieces taken verbatim (no text-search parser, so the server's locale does not matter);
+- PostgreSQL: a stored generated column ``search_vector`` =
+  ``array_to_tsvector(string_to_array(search_text, ' '))`` (outside the Django model), the
+  pieces taken verbatim (no text-search parser, so the server's locale does not matter), with
+  a GIN index;
 - SQLite: an FTS5 table over the column (external content), kept in step by triggers.
   FTS5 reads its matches newest first, which is what bounds a frequent word cheaply.
 
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Max, Q, Value
+from django.db.models import BooleanField, Max, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
@@ -52,11 +54,13 @@ SQLITE_TABLE = "orders_order_search"
 # this many: reading every match of a frequent word to sort them, or walking a list in its order
 # testing each order, costs seconds at a million orders (docs/benchmarks.md). The list says so.
 RECENT_MATCHES = 2_000
-POSTGRES_INDEX = "order_search_text"
+POSTGRES_INDEX = "order_search_vector"
+# A stored generated column outside the Django model (PostgreSQL only): the pieces as a tsvector,
+# so neither the index nor a query rebuilds them from the text for every row it reads.
+POSTGRES_COLUMN = "search_vector"
 FREQUENCIES_KEPT_SECONDS = 600
 _frequencies: dict[str, tuple[float, dict[str, float]]] = {}
-# The indexed expression; a query must spell it the same way for the planner to use the index.
-POSTGRES_EXPRESSION = "array_to_tsvector(string_to_array(%(expressions)s, ' '))"
+POSTGRES_EXPRESSION = "array_to_tsvector(string_to_array(search_text, ' '))"
 # Trigger bodies: an external-content FTS5 table is told of every change to its rows.
 _SQLITE_TRIGGERS = {
     "orders_order_search_insert": (
@@ -144,8 +148,8 @@ def _postgres_piece_frequencies(using: str) -> dict[str, float]:
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE schemaname = current_schema() AND tablename = %s",
-            [POSTGRES_INDEX],
+            "WHERE schemaname = current_schema() AND tablename = 'orders_order' AND attname = %s",
+            [POSTGRES_COLUMN],
         )
         row = cursor.fetchone()
     frequencies = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
@@ -153,9 +157,9 @@ def _postgres_piece_frequencies(using: str) -> dict[str, float]:
     return frequencies
 
 
-def _postgres_match(terms: list[list[Term]], using: str) -> tuple[Q, float]:
-    """The index condition with one piece per run, the rarest by the statistics, and the share
-    of orders expected to match it (0 when every piece is rarer than the statistics keep).
+def _postgres_match(terms: list[list[Term]], using: str) -> tuple[str, float]:
+    """The tsquery with one piece per run, the rarest by the statistics, and the share of
+    orders expected to match it (0 when every piece is rarer than the statistics keep).
 
     One piece per run because the planner multiplies the shares of the pieces as if they were
     independent, and a run's overlapping pieces are anything but: given all of them it expects
@@ -172,12 +176,7 @@ def _postgres_match(terms: list[list[Term]], using: str) -> tuple[Q, float]:
     expected = math.prod(share(term) for term in chosen)
     # Pieces hold only letters and digits (\w), so quoting them in tsquery syntax is safe.
     tsquery = " & ".join(f"'{piece}'" + (":*" if prefix else "") for piece, prefix in chosen)
-    pieces = Func(F("search_text"), template=POSTGRES_EXPRESSION)
-    wanted = Func(Value(tsquery), template="(%(expressions)s)::tsquery")
-    matches = Func(
-        pieces, wanted, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField()
-    )
-    return Q(matches), expected
+    return tsquery, expected
 
 
 def _postgres_oldest_searched(expected: float, using: str) -> int | None:
@@ -190,22 +189,39 @@ def _postgres_oldest_searched(expected: float, using: str) -> int | None:
     return newest - math.ceil(RECENT_MATCHES / expected) + 1
 
 
+# A word in more than this share of orders is found faster by reading the newest orders' own
+# vectors than through the index, whose list for it is long.
+POSTGRES_DENSE_SHARE = 0.05
+
+
 def _postgres_condition(terms: list[list[Term]], using: str) -> Q:
-    """The candidates first, in a query of their own, then the list over them.
+    """The list's orders among the candidates, which the database gathers first.
 
     Left to itself the planner either reads every match and sorts them (slow for a frequent
     word) or walks the list in its order testing each order (slow when the user's orders hold
     the word rarely, e.g. a unit searching another unit's matter: seconds at a million). The
-    candidates — matches among the newest orders when the word is frequent — are read through
-    the index joined with the id range (a BitmapAnd), and the list then sorts only them."""
-    from hotline.orders.models import Order
-
-    match, expected = _postgres_match(terms, using)
-    candidates = Order.objects.using(using).filter(match)
+    candidates — matches among the newest orders when the word is frequent — are an array
+    computed once (`= ANY(ARRAY(...))`): through the index and the id range for most words,
+    through the id range alone for very frequent ones; the list then sorts only them."""
+    tsquery, expected = _postgres_match(terms, using)
     oldest = _postgres_oldest_searched(expected, using)
-    if oldest is not None:
-        candidates = candidates.filter(id__gte=oldest)
-    return Q(id__in=list(candidates.values_list("id", flat=True)))
+    params: list[str | int]
+    if oldest is None:
+        where, params = f"{POSTGRES_COLUMN} @@ (%s)::tsquery", [tsquery]
+    elif expected >= POSTGRES_DENSE_SHARE:
+        # IS TRUE keeps the planner off the index: the id range is short for such a word.
+        where = f"id >= %s AND ({POSTGRES_COLUMN} @@ (%s)::tsquery) IS TRUE"
+        params = [oldest, tsquery]
+    else:
+        where = f"id >= %s AND {POSTGRES_COLUMN} @@ (%s)::tsquery"
+        params = [oldest, tsquery]
+    return Q(
+        RawSQL(  # noqa: S611 - fixed SQL, the words and bounds are parameters
+            f'"orders_order"."id" = ANY(ARRAY(SELECT id FROM orders_order WHERE {where}))',  # noqa: S608
+            params,
+            output_field=BooleanField(),
+        )
+    )
 
 
 def _sqlite_match(terms: list[Term]) -> str:
@@ -324,8 +340,12 @@ def index_install(using: str = "default", *, rebuild: bool = False) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {POSTGRES_INDEX} ON orders_order USING gin "
-                f"({POSTGRES_EXPRESSION % {'expressions': 'search_text'}})"
+                f"ALTER TABLE orders_order ADD COLUMN IF NOT EXISTS {POSTGRES_COLUMN} tsvector "
+                f"GENERATED ALWAYS AS ({POSTGRES_EXPRESSION}) STORED"
+            )
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {POSTGRES_INDEX} ON orders_order "
+                f"USING gin ({POSTGRES_COLUMN})"
             )
         elif connection.vendor == "sqlite":
             cursor.execute(
@@ -353,6 +373,7 @@ def index_remove(using: str = "default") -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {POSTGRES_INDEX}")
+            cursor.execute(f"ALTER TABLE orders_order DROP COLUMN IF EXISTS {POSTGRES_COLUMN}")
         elif connection.vendor == "sqlite":
             for name in _SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
