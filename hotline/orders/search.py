@@ -215,13 +215,29 @@ def _postgres_condition(terms: list[list[Term]], using: str) -> Q:
     else:
         where = f"id >= %s AND {POSTGRES_COLUMN} @@ (%s)::tsquery"
         params = [oldest, tsquery]
+    # At most the newest RECENT_MATCHES candidates, also when the statistics thought the words
+    # rare (a piece they do not keep may still be in thousands of orders).
+    candidates = f"SELECT id FROM orders_order WHERE {where} ORDER BY id DESC LIMIT %s"  # noqa: S608
     return Q(
         RawSQL(  # noqa: S611 - fixed SQL, the words and bounds are parameters
-            f'"orders_order"."id" = ANY(ARRAY(SELECT id FROM orders_order WHERE {where}))',  # noqa: S608
-            params,
+            f'"orders_order"."id" = ANY(ARRAY({candidates}))',
+            [*params, RECENT_MATCHES],
             output_field=BooleanField(),
         )
     )
+
+
+def _postgres_newest_matches_end(tsquery: str, using: str) -> int | None:
+    """The id of the RECENT_MATCHES-th newest order holding the pieces, if there are that many
+    (what the candidates' LIMIT cut off, for the list to say so)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM orders_order WHERE {POSTGRES_COLUMN} @@ (%s)::tsquery "  # noqa: S608
+            "ORDER BY id DESC OFFSET %s LIMIT 1",
+            [tsquery, RECENT_MATCHES - 1],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _sqlite_match(terms: list[Term]) -> str:
@@ -257,7 +273,9 @@ def _oldest_searched(terms: list[list[Term]], using: str) -> int | None:
     if vendor == "sqlite":
         return _sqlite_oldest_searched(_sqlite_match([t for run in terms for t in run]), using)
     if vendor == "postgresql":
-        return _postgres_oldest_searched(_postgres_match(terms, using)[1], using)
+        tsquery, expected = _postgres_match(terms, using)
+        oldest = _postgres_oldest_searched(expected, using)
+        return oldest if oldest is not None else _postgres_newest_matches_end(tsquery, using)
     return None
 
 

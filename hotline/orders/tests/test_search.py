@@ -166,3 +166,11 @@ class FrequentWordsTests(BaseTestCase):
         self.assertContains(page, "只查找了")
         self.assertContains(page, "路灯不亮2")
         self.assertNotContains(page, "路灯不亮0")
+
+    def test_without_statistics_the_newest_matches_are_still_the_limit(self):
+        with mock.patch.object(search, "RECENT_MATCHES", 2):
+            found = list(order_list(user=self.reviewer, filters=OrderFilter(q="路灯")))
+            bound = search.search_bound("路灯")
+        self.assertEqual({o.pk for o in found}, {o.pk for o in self.lamps[1:]})
+        assert bound is not None
+        self.assertEqual(bound.since, self.lamps[1].created_at)
