@@ -81,6 +81,11 @@ class OrderSearchTests(BaseTestCase):
         self.assertEqual(self.found("120"), {"路灯不亮"})
         self.assertEqual(self.found("12"), {"夜间施工噪音扰民", "路灯不亮"})
 
+    def test_a_number_matches_from_its_first_digit(self):
+        recorded(self.operator, "井盖缺失", "光明大道112号")
+        self.assertEqual(self.found("12号"), {"夜间施工噪音扰民"})  # not 112号
+        self.assertEqual(self.found("112号"), {"井盖缺失"})
+
     def test_full_width_and_half_width_forms_find_each_other(self):
         self.assertEqual(self.found("A栋3单元"), {"停水咨询"})
         self.assertEqual(self.found("光明大道１２０号"), {"路灯不亮"})
