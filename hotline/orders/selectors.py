@@ -114,7 +114,7 @@ def status_counts(*, user: User) -> dict[str, int]:
         orders_visible_to(user)
         .filter(status__in=open_states)  # read from order_status_due_covering, not the table
         .values("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # count(*) reads only the index, count(id) the rows
         .order_by()
     )
     counts = {row["status"]: row["n"] for row in rows}
