@@ -791,28 +791,20 @@ def measure_all(rec: Recorder, *, total: int, only: str) -> None:
     ]
     rng.shuffle(mixed)
     related_inputs = [(mixed[i], *picks[i % len(picks)]) for i in range(rec.samples)]
-    if wanted("related/mixed"):
-        rec.measure(
-            "related/mixed",
-            lambda v: selectors.related_candidates(
-                user=operator, phone=v[0], place_id=v[1], category_id=v[2], now=now
-            ),
-            related_inputs,
-            persona="operator",
-        )
     heavy_inputs = [
         (groups["heavy"][i % len(groups["heavy"])], *picks[i % len(picks)])
         for i in range(rec.samples)
     ]
-    if wanted("related/heavy"):
-        rec.measure(
-            "related/heavy",
-            lambda v: selectors.related_candidates(
-                user=operator, phone=v[0], place_id=v[1], category_id=v[2], now=now
-            ),
-            heavy_inputs,
-            persona="operator",
-        )
+    for key, inputs in (("mixed", related_inputs), ("heavy", heavy_inputs)):
+        if wanted(f"related/{key}"):
+            rec.measure(
+                f"related/{key}",
+                lambda v: selectors.related_candidates(
+                    user=operator, phone=v[0], place_id=v[1], category_id=v[2], now=now
+                ),
+                inputs,
+                persona="operator",
+            )
 
     def page_of(user, worklist, sort, page, filters=None):  # type: ignore[no-untyped-def]
         return lambda _v: window(

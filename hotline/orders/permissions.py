@@ -83,7 +83,7 @@ def assisted_by(unit_id: int) -> Q:
 def statuses_visible_to(user: User) -> list[tuple[str, StrOrPromise]]:
     """The states an order the user may see can be in, as (value, label) for a status filter.
     Unit staff are not offered states before dispatch, which would always list nothing."""
-    if user.is_unit_staff and not user.has_role(*_ALL_ORDER_READERS):
+    if assisting_unit_of(user) is not None:
         return [(v, label) for v, label in Status.choices if v in UNIT_VISIBLE_STATES]
     return list(Status.choices)
 
