@@ -276,7 +276,7 @@ def generate(total: int, batch: int, now: float) -> dict:
     from django.db import connection, transaction
 
     from hotline.orders.models import Assignment, Order
-    from hotline.orders.search import search_text_for
+    from hotline.orders.search_text import search_text_for
     from hotline.privacy.crypto import seal
     from hotline.privacy.personal import name_mask, phone_digest, phone_mask
 

@@ -1,5 +1,5 @@
 """The roles of DESIGN §2. A user holds one or more; what each may do is decided in the
-permission helpers of each capability (e.g. `hotline.orders.permissions`)."""
+rules of each capability (e.g. `hotline.orders.rules`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

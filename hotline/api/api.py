@@ -13,8 +13,8 @@ from ninja.security import django_auth
 from hotline.accounts.roles import Role
 from hotline.api.auth import TokenAuth
 from hotline.catalogue.models import Category, EmergencySituation, MajorIncidentKind
+from hotline.core.errors import DomainError, NotFound
 from hotline.orders import services
-from hotline.orders.errors import DomainError, OrderNotFound
 from hotline.orders.models import Channel, Order
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
 from hotline.units.models import Place
@@ -28,19 +28,11 @@ api = NinjaAPI(
     docs_url=None,
 )
 
-_STATUS = {
-    "not_found": 404,
-    "not_allowed": 403,
-    "order_changed": 409,
-    "wrong_state": 409,
-    "invalid_input": 400,
-}
-
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError):  # type: ignore[no-untyped-def]
     return api.create_response(
-        request, {"code": exc.code, "message": exc.message}, status=_STATUS.get(exc.code, 400)
+        request, {"code": exc.code, "message": exc.message}, status=exc.http_status
     )
 
 
@@ -200,4 +192,4 @@ def create_order(request: AuthenticatedRequest, payload: OrderIn):  # type: igno
     return Status(201, OrderOut.from_order(order))
 
 
-__all__ = ["api", "OrderNotFound"]
+__all__ = ["api", "NotFound"]

@@ -7,22 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyError(Exception):
-    """Audit rows are written once and never changed or deleted."""
-
-
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+from hotline.core.models import AppendOnlyModel
 
 
 class AuditEntry(AppendOnlyModel):

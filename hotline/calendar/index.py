@@ -12,10 +12,10 @@ compared with the database at most every `RECHECK_SECONDS` (row count and latest
 `updated_at`) to pick up other processes' changes.
 """
 
-import threading
-import time
 from bisect import bisect_right
 from dataclasses import dataclass
+
+from hotline.core.cache import CachedIndex
 
 RECHECK_SECONDS = 60.0
 
@@ -93,9 +93,6 @@ class WorkingDayIndex:
 
 
 _EMPTY = WorkingDayIndex(None, None, [], (0, None))
-_lock = threading.Lock()
-_index: WorkingDayIndex | None = None
-_checked_at = 0.0
 
 
 def _fingerprint() -> tuple[int, object]:
@@ -124,26 +121,13 @@ def _load() -> WorkingDayIndex:
     return WorkingDayIndex(first, last, working, (len(rows), latest))
 
 
-def index_get() -> WorkingDayIndex:
-    """The current index, loading it on first use and re-checking the database at most
-    every `RECHECK_SECONDS`."""
-    global _index, _checked_at
-    index = _index
-    if index is not None and time.monotonic() - _checked_at < RECHECK_SECONDS:
-        return index
-    with _lock:
-        index = _index
-        if index is None or (
-            time.monotonic() - _checked_at >= RECHECK_SECONDS
-            and _fingerprint() != index.fingerprint
-        ):
-            index = _index = _load()
-        _checked_at = time.monotonic()
-        return index
-
-
-def index_invalidate(**_: object) -> None:
-    """Drop the index so the next use reloads it (connected to CalendarDay's signals)."""
-    global _index
-    with _lock:
-        _index = None
+_cached = CachedIndex(
+    build=_load,
+    fingerprint=_fingerprint,
+    fingerprint_of=lambda index: index.fingerprint,
+    recheck_seconds=RECHECK_SECONDS,
+)
+# The current index, loaded on first use and re-checked at most every `RECHECK_SECONDS`.
+index_get = _cached.get
+# Drop the index so the next use reloads it (connected to CalendarDay's signals).
+index_invalidate = _cached.invalidate

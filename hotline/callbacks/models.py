@@ -43,6 +43,7 @@ class CallbackTask(models.Model):
         RATED = "rated", _("已评价")
         UNREACHABLE = "unreachable", _("无法联系")
         AUTO_CLOSED = "auto_closed", _("按规则办结")
+        CLOSED = "closed", _("班长办结")
 
     order = models.OneToOneField(
         "orders.Order", on_delete=models.PROTECT, related_name="callback_task"

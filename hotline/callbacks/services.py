@@ -8,7 +8,6 @@ order that needs no call and that the caller did not rate online is closed by th
 job after `auto_close_days`.
 """
 
-import hashlib
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -18,49 +17,12 @@ from django.utils.translation import gettext as _
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
-from hotline.callbacks.models import CallbackAttempt, CallbackPolicy, CallbackTask, MissedCall
+from hotline.callbacks.models import CallbackAttempt, CallbackTask, MissedCall
+from hotline.callbacks.queue import callback_policy
+from hotline.core.errors import InvalidInput, NotAllowed, WrongState
 from hotline.orders import services as order_services
-from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
 from hotline.orders.models import Order, Status
 from hotline.privacy.personal import phone_digest, phone_is_valid, phone_mask, phone_normalize
-
-DEFAULT_REQUIRED = ["complaint", "report", "help", "emergency"]
-
-
-def callback_policy() -> CallbackPolicy:
-    policy, _created = CallbackPolicy.objects.get_or_create(
-        pk=1, defaults={"required_types": DEFAULT_REQUIRED}
-    )
-    return policy
-
-
-def callback_required(*, order: Order, policy: CallbackPolicy) -> tuple[bool, str]:
-    """Whether the order must be called back, and why (a type the rule names, or the sample)."""
-    if order.request_type_id in (policy.required_types or []):
-        return True, _("规则：%(type)s类必须回访") % {"type": order.request_type.name}
-    bucket = int(hashlib.sha256(order.number.encode()).hexdigest()[:8], 16) % 100
-    if bucket < policy.sample_percent:
-        return True, _("抽样回访（%(percent)d%%）") % {"percent": policy.sample_percent}
-    return False, _("无需电话回访，市民可网上评价")
-
-
-def callback_open(*, order: Order) -> CallbackTask:
-    """Put an order whose reply was accepted into the callback queue (in the caller's
-    transaction). A reopened order that comes back gets its task opened again."""
-    required, basis = callback_required(order=order, policy=callback_policy())
-    task, created = CallbackTask.objects.get_or_create(
-        order=order, defaults={"required": required, "basis": basis, "opened_at": clock.now()}
-    )
-    if not created:
-        task.required, task.basis, task.opened_at = required, basis, clock.now()
-        task.attempts, task.last_attempt_at, task.closed_at, task.outcome = (
-            0,
-            None,
-            None,
-            CallbackTask.Outcome.OPEN,
-        )
-        task.save()
-    return task
 
 
 def _require_operator(actor: User) -> None:
@@ -70,7 +32,8 @@ def _require_operator(actor: User) -> None:
 
 @transaction.atomic
 def callback_reached(*, order: Order, actor: User, satisfaction: str, note: str = "") -> Order:
-    """The caller was reached and rated the result."""
+    """The caller was reached and rated the result: the try is kept, and the rating closes the
+    order's callback task (`order_record_callback`)."""
     _require_operator(actor)
     task = CallbackTask.objects.select_for_update().filter(order=order).first()
     order = order_services.order_record_callback(
@@ -80,8 +43,6 @@ def callback_reached(*, order: Order, actor: User, satisfaction: str, note: str 
         CallbackAttempt.objects.create(
             task=task, operator=actor, at=clock.now(), reached=True, note=note[:500]
         )
-        task.closed_at, task.outcome = clock.now(), CallbackTask.Outcome.RATED
-        task.save(update_fields=["closed_at", "outcome"])
     return order
 
 
@@ -105,14 +66,15 @@ def callback_not_reached(*, order: Order, actor: User, note: str = "") -> Callba
     if not policy.distinct_days or today not in counted_before:
         task.attempts += 1
     task.last_attempt_at = now
+    task.save(update_fields=["attempts", "last_attempt_at"])
     if task.attempts >= policy.max_attempts:
         order_services.order_close_by_rule(
             order=task.order,
             actor=actor,
             reason=_("%(n)d 次回访均未接通，按规则办结。") % {"n": task.attempts},
+            outcome=CallbackTask.Outcome.UNREACHABLE,
         )
-        task.closed_at, task.outcome = now, CallbackTask.Outcome.UNREACHABLE
-    task.save()
+        task.refresh_from_db()
     return task
 
 
@@ -155,9 +117,8 @@ def callbacks_auto_close(*, now: datetime | None = None) -> int:
         order_services.order_close_by_rule(
             order=task.order,
             reason=_("市民未在 %(n)d 天内评价，按规则办结。") % {"n": policy.auto_close_days},
+            outcome=CallbackTask.Outcome.AUTO_CLOSED,
         )
-        task.closed_at, task.outcome = now, CallbackTask.Outcome.AUTO_CLOSED
-        task.save(update_fields=["closed_at", "outcome"])
         closed += 1
     return closed
 

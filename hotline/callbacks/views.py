@@ -17,10 +17,10 @@ from hotline.callbacks.services import (
     missed_call_record,
     missed_call_returned,
 )
-from hotline.orders.errors import DomainError, OrderNotFound
+from hotline.core.errors import DomainError, NotFound
 from hotline.orders.models import Order, Reply
-from hotline.orders.permissions import orders_visible_to
-from hotline.orders.selectors import order_get_for_user
+from hotline.orders.rules import orders_visible_to
+from hotline.orders.selectors import caller_revealed, order_get_for_user
 from hotline.orders.services import order_reveal_caller
 from hotline.web.http import AuthenticatedRequest
 
@@ -39,16 +39,20 @@ def queue_view(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def callback_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
+    """One order's callback. The operator reveals the caller's number (a POST, audited) to
+    call them; the page then shows it without writing anything on a reload."""
     _require_centre(request)
     try:
         order = order_get_for_user(user=request.user, number=number).order
-    except OrderNotFound as exc:
+    except NotFound as exc:
         raise Http404(exc.message) from exc
-    task = CallbackTask.objects.filter(order=order).first()
     reached, missed = ReachedForm(), NotReachedForm()
     status = 200
     if request.method == "POST":
         try:
+            if "reveal" in request.POST:
+                order_reveal_caller(order=order, actor=request.user, reason=_("满意度回访"))
+                return redirect("callbacks:callback", number=number)
             if "reached" in request.POST:
                 reached = ReachedForm(request.POST)
                 if reached.is_valid():
@@ -67,9 +71,9 @@ def callback_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
                     return redirect("callbacks:queue")
         except DomainError as exc:
             (reached if "reached" in request.POST else missed).add_error(None, exc.message)
+            messages.error(request, exc.message)
         status = 400
-    # The operator must call the caller: the number is shown, and the showing is audited.
-    name, phone = order_reveal_caller(order=order, actor=request.user, reason=_("满意度回访"))
+    revealed = caller_revealed(user=request.user, order=order)
     history = (
         orders_visible_to(request.user, Order.objects.select_related("request_type"))
         .filter(caller_phone_digest=order.caller_phone_digest)
@@ -83,8 +87,10 @@ def callback_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
         "callbacks/callback.html",
         {
             "order": order,
-            "task": task,
-            "caller": {"name": name, "phone": phone},
+            "task": CallbackTask.objects.filter(order=order).first(),
+            "caller": (
+                {"name": order.caller_name, "phone": order.caller_phone} if revealed else None
+            ),
             "reply": order.replies.filter(state=Reply.State.ACCEPTED)
             .order_by("-created_at")
             .first(),

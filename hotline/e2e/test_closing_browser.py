@@ -53,6 +53,8 @@ class ClosingBrowserTest(BrowserTestCase):
         self.login("operator", PASSWORD)
         self.page.get_by_role("link", name="回访", exact=True).click()
         self.page.get_by_role("link", name=order.number).click()
+        expect(self.page.get_by_text("13612345678")).not_to_be_visible()
+        self.page.get_by_role("button", name="显示号码并回访（将记入审计）").click()
         expect(self.page.get_by_text("13612345678")).to_be_visible()
         self.page.get_by_label("不满意", exact=True).check()
         self.page.get_by_label("来电人的话").fill("违建只拆了一半，还有一半没动。")

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hotline.audit.models import AppendOnlyModel
+from hotline.core.models import AppendOnlyModel
 
 
 class EntryState(models.TextChoices):

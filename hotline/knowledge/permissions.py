@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
+from hotline.core.errors import NotAllowed, WrongState
 from hotline.knowledge.models import Entry, EntryState
-from hotline.orders.errors import NotAllowed, WrongState
 from hotline.units.models import Unit
 
 READER_ROLES = frozenset({*CENTRE_ROLES, Role.REVIEWER, Role.SUPERVISOR, Role.AUDITOR})

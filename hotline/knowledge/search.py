@@ -46,6 +46,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hotline import clock
+from hotline.core.cache import CachedIndex
 
 logger = logging.getLogger(__name__)
 
@@ -339,33 +340,16 @@ def index_build() -> KnowledgeIndex:
     return index
 
 
-_lock = threading.Lock()
-_index: KnowledgeIndex | None = None
-_checked_at = 0.0
-
-
-def index_get() -> KnowledgeIndex:
-    """The current index, built on first use and re-checked at most every `RECHECK_SECONDS`."""
-    global _index, _checked_at
-    index = _index
-    if index is not None and time.monotonic() - _checked_at < RECHECK_SECONDS:
-        return index
-    with _lock:
-        index = _index
-        if index is None or (
-            time.monotonic() - _checked_at >= RECHECK_SECONDS
-            and _fingerprint() != index.fingerprint
-        ):
-            index = _index = index_build()
-        _checked_at = time.monotonic()
-        return index
-
-
-def index_invalidate(**_: object) -> None:
-    """Drop the index so that the next search rebuilds it (connected to the models' signals)."""
-    global _index
-    with _lock:
-        _index = None
+_cached = CachedIndex(
+    build=index_build,
+    fingerprint=_fingerprint,
+    fingerprint_of=lambda index: index.fingerprint,
+    recheck_seconds=RECHECK_SECONDS,
+)
+# The current index, built on first use and re-checked at most every `RECHECK_SECONDS`.
+index_get = _cached.get
+# Drop the index so that the next search rebuilds it (connected to the models' signals).
+index_invalidate = _cached.invalidate
 
 
 def index_changed(**_: object) -> None:

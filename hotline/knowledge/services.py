@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.catalogue.models import Category
+from hotline.core.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.text import clean_text
 from hotline.knowledge import permissions
 from hotline.knowledge.models import (
     Entry,
@@ -38,7 +40,6 @@ from hotline.knowledge.models import (
     Synonym,
     split_words,
 )
-from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
 from hotline.units.models import Unit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -54,18 +55,9 @@ MAX_OFFICE_HOURS = 100
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _clean_text(value: str | None, *, field: str, limit: int, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(_("请填写%(field)s。") % {"field": field})
-    if len(text) > limit:
-        raise InvalidInput(_("%(field)s不能超过 %(n)d 个字。") % {"field": field, "n": limit})
-    return text
-
-
 def _clean_questions(value: str | None) -> str:
     lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
-    return _clean_text("\n".join(lines), field=_("常见问法"), limit=MAX_QUESTIONS, required=False)
+    return clean_text("\n".join(lines), field=_("常见问法"), limit=MAX_QUESTIONS, required=False)
 
 
 def _check_period(valid_from: date | None, valid_to: date | None) -> None:
@@ -151,11 +143,11 @@ def entry_create(
     _check_period(valid_from, valid_to)
     entry = Entry(
         unit=unit,
-        title=_clean_text(title, field=_("标题"), limit=MAX_TITLE),
-        answer=_clean_text(answer, field=_("答复口径"), limit=MAX_ANSWER),
+        title=clean_text(title, field=_("标题"), limit=MAX_TITLE),
+        answer=clean_text(answer, field=_("答复口径"), limit=MAX_ANSWER),
         questions=_clean_questions(questions),
         category=category,
-        source=_clean_text(source, field=_("政策依据"), limit=MAX_SOURCE, required=False),
+        source=clean_text(source, field=_("政策依据"), limit=MAX_SOURCE, required=False),
         valid_from=valid_from,
         valid_to=valid_to,
         state=EntryState.DRAFT,
@@ -192,11 +184,11 @@ def entry_update(
         entry.unit = unit
     _check_category(category)
     _check_period(valid_from, valid_to)
-    entry.title = _clean_text(title, field=_("标题"), limit=MAX_TITLE)
-    entry.answer = _clean_text(answer, field=_("答复口径"), limit=MAX_ANSWER)
+    entry.title = clean_text(title, field=_("标题"), limit=MAX_TITLE)
+    entry.answer = clean_text(answer, field=_("答复口径"), limit=MAX_ANSWER)
     entry.questions = _clean_questions(questions)
     entry.category = category
-    entry.source = _clean_text(source, field=_("政策依据"), limit=MAX_SOURCE, required=False)
+    entry.source = clean_text(source, field=_("政策依据"), limit=MAX_SOURCE, required=False)
     entry.valid_from, entry.valid_to = valid_from, valid_to
     _record(entry, actor=actor, action=EntryAction.UPDATE, from_state=entry.state)
     return entry
@@ -215,7 +207,7 @@ def entry_submit(
         actor=actor,
         action=EntryAction.SUBMIT,
         from_state=from_state,
-        note=_clean_text(note, field=_("说明"), limit=MAX_NOTE, required=False),
+        note=clean_text(note, field=_("说明"), limit=MAX_NOTE, required=False),
         fields=["state"],
     )
     return entry
@@ -232,7 +224,7 @@ def entry_publish(
     if entry.valid_to is not None and entry.valid_to < local_today():
         raise InvalidInput(_("条目已过失效日期,请修改有效期后再发布。"))
     from_state = entry.state
-    note = _clean_text(note, field=_("说明"), limit=MAX_NOTE, required=False)
+    note = clean_text(note, field=_("说明"), limit=MAX_NOTE, required=False)
     if entry.revises_id is not None:
         old = Entry.objects.select_for_update(of=("self",)).get(pk=entry.revises_id)
         if old.state == EntryState.PUBLISHED:
@@ -268,7 +260,7 @@ def entry_withdraw(
     """Take a published entry out of the search at once (已发布 → 已撤回), e.g. when the policy
     changed. Host reviewers, or the owning unit's manager or leader; a reason is required."""
     entry = _begin(entry, actor, "withdraw", expected_version)
-    note = _clean_text(note, field=_("撤回原因"), limit=MAX_NOTE)
+    note = clean_text(note, field=_("撤回原因"), limit=MAX_NOTE)
     from_state = entry.state
     entry.state = EntryState.WITHDRAWN
     _record(
@@ -289,7 +281,7 @@ def entry_return_to_draft(
     """Send a pending entry back to draft (the reviewer's refusal, or the owner pulling it
     back), or reopen a withdrawn entry for rework; a note saying why is required."""
     entry = _begin(entry, actor, "return", expected_version)
-    note = _clean_text(note, field=_("退回原因"), limit=MAX_NOTE)
+    note = clean_text(note, field=_("退回原因"), limit=MAX_NOTE)
     from_state = entry.state
     entry.state = EntryState.DRAFT
     _record(
@@ -345,8 +337,8 @@ def entry_revise(*, entry: Entry, actor: User, expected_version: int | None = No
 
 
 def _directory_write(unit: Unit, *, phone: str, office_hours: str) -> bool:
-    phone = _clean_text(phone, field=_("联系电话"), limit=MAX_PHONE, required=False)
-    office_hours = _clean_text(
+    phone = clean_text(phone, field=_("联系电话"), limit=MAX_PHONE, required=False)
+    office_hours = clean_text(
         office_hours, field=_("办公时间"), limit=MAX_OFFICE_HOURS, required=False
     )
     if unit.phone == phone and unit.office_hours == office_hours:

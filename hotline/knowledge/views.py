@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hotline.core.errors import DomainError
 from hotline.knowledge import permissions, services
 from hotline.knowledge.forms import ACTION_FORMS, DirectoryForm, EntryForm
 from hotline.knowledge.models import EntryState
@@ -26,7 +27,6 @@ from hotline.knowledge.selectors import (
     entry_get_for_user,
     entry_history,
 )
-from hotline.orders.errors import DomainError
 from hotline.units.models import Unit
 from hotline.web.http import AuthenticatedRequest
 

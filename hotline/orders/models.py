@@ -1,6 +1,7 @@
 """The work order (工单), its unit assignments, replies and its append-only history (DESIGN §3)."""
 
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -8,75 +9,42 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hotline.audit.models import AppendOnlyModel
-from hotline.orders.search import search_text_for
+from hotline.core.models import AppendOnlyModel
+from hotline.orders.choices import (
+    FINAL_STATES,
+    UNIT_STATES,
+    UNIT_VISIBLE_STATES,
+    Action,
+    Channel,
+    CloseReason,
+    ExtensionStatus,
+    Satisfaction,
+    Status,
+    SupervisionChannel,
+)
+from hotline.orders.search_text import search_text_for
 from hotline.privacy.fields import EncryptedTextField
 
-
-class Status(models.TextChoices):
-    RECEIVED = "received", _("待处理")
-    PENDING_REVIEW = "pending_review", _("待审核")
-    PENDING_DISPATCH = "pending_dispatch", _("待派单")
-    DISPATCHED = "dispatched", _("待签收")
-    IN_PROGRESS = "in_progress", _("办理中")
-    RETURN_REVIEW = "return_review", _("退单审核")
-    REPLY_APPROVAL = "reply_approval", _("答复待审批")
-    REPLY_CHECK = "reply_check", _("答复待审查")
-    CALLBACK = "callback", _("待回访")
-    UNSATISFIED = "unsatisfied", _("不满意待审定")
-    CLOSED = "closed", _("已办结")
-    MERGED = "merged", _("已并单")
-
-
-# States in which a unit holds the order and the working-day clock runs.
-UNIT_STATES = frozenset(
-    {Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURN_REVIEW, Status.REPLY_APPROVAL}
-)
-FINAL_STATES = frozenset({Status.CLOSED, Status.MERGED})
-# States in which a unit may see an order: from dispatch on (a unit sees what was assigned to
-# it; an order is merged only before dispatch, and a return is re-dispatched when granted).
-UNIT_VISIBLE_STATES = frozenset(
-    {*UNIT_STATES, Status.REPLY_CHECK, Status.CALLBACK, Status.UNSATISFIED, Status.CLOSED}
-)
-
-
-class Channel(models.TextChoices):
-    PHONE = "phone", _("电话")
-    WEB = "web", _("网站")
-    LINKAGE_110 = "linkage_110", _("110转来")
-    OPEN311 = "open311", _("Open311")
-    INTEGRATED = "integrated", _("整合热线")
-    OTHER = "other", _("其他")
-
-
-class SupervisionChannel(models.TextChoices):
-    """Requests that supervise the hotline itself (Art. 18): counted apart, handled by the host unit."""
-
-    NONE = "", _("无")
-    SERVICE = "service", _("对热线服务的意见")
-    MEDIA = "media", _("新闻媒体")
-    DEPUTY = "deputy", _("两代表一委员")
-
-
-class CloseReason(models.TextChoices):
-    NOT_ACCEPTED = "not_accepted", _("不予受理")
-    ANSWERED = "answered", _("直接答复")
-    CALLBACK = "callback", _("回访办结")
-    BY_RULE = "by_rule", _("按规则办结")
-    HOST_DECISION = "host_decision", _("主办单位审定办结")
-
-
-class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", _("满意")
-    BASICALLY = "basically", _("基本满意")
-    UNSATISFIED = "unsatisfied", _("不满意")
-
-
-class ExtensionStatus(models.TextChoices):
-    NONE = "", _("无")
-    REQUESTED = "requested", _("延期申请中")
-    APPROVED = "approved", _("已延期")
-    DENIED = "denied", _("延期未批准")
+__all__ = [
+    "FINAL_STATES",
+    "UNIT_STATES",
+    "UNIT_VISIBLE_STATES",
+    "Action",
+    "Assignment",
+    "Attachment",
+    "Channel",
+    "CloseReason",
+    "ExtensionStatus",
+    "Note",
+    "Order",
+    "OrderEvent",
+    "OrderNumberSequence",
+    "Reply",
+    "Satisfaction",
+    "Status",
+    "SupervisionChannel",
+    "Urge",
+]
 
 
 class Order(models.Model):
@@ -318,6 +286,20 @@ class Order(models.Model):
         return self.status not in FINAL_STATES
 
     @property
+    def is_emergency(self) -> bool:
+        """An Art. 13 emergency: the type says so, or the operator named a situation."""
+        return self.emergency_situation_id is not None or self.request_type.is_emergency
+
+    @property
+    def is_extended(self) -> bool:
+        return self.extension_status == ExtensionStatus.APPROVED
+
+    @property
+    def awaits_host_decision(self) -> bool:
+        """Rated unsatisfied: the host unit decides to reopen or close (Art. 16)."""
+        return self.status == Status.UNSATISFIED
+
+    @property
     def due_date(self) -> date | None:
         """The last day still on time, in the jurisdiction's time zone."""
         if self.due_at is None:
@@ -329,12 +311,12 @@ class Order(models.Model):
         """The limit as people read it: the last day, until 24:00 (e.g. "2025-10-13 24:00")."""
         return f"{self.due_date:%Y-%m-%d} 24:00" if self.due_date else "-"
 
-    def is_overdue(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+    def is_overdue(self, now: datetime | None = None) -> bool:
         if self.due_at is None or self.status not in UNIT_STATES:
             return False
         return (now or timezone.now()) >= self.due_at
 
-    def is_due_soon(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+    def is_due_soon(self, now: datetime | None = None) -> bool:
         if self.due_at is None or self.status not in UNIT_STATES:
             return False
         now = now or timezone.now()
@@ -343,8 +325,6 @@ class Order(models.Model):
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # Stored under a random name: the original name is kept in the row, never in the path.
-    import uuid
-
     return f"attachments/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
 
 
@@ -451,48 +431,6 @@ class Reply(models.Model):
         return f"{self.order_id} {self.get_state_display()}"
 
 
-class Action(models.TextChoices):
-    """What an `OrderEvent` records. Each transition service writes exactly one of these."""
-
-    CREATE = "create", _("登记")
-    ACCEPT = "accept", _("受理")
-    NOT_ACCEPT = "not_accept", _("不予受理")
-    ANSWER = "answer", _("直接答复")
-    MERGE = "merge", _("并单")
-    LINK = "link", _("关联工单")
-    ATTACH = "attach", _("上传附件")
-    NOTE = "note", _("办理备注")
-    CONTACT = "contact", _("联系诉求人")
-    ASSIST_REPLY = "assist_reply", _("协办意见")
-    WRITTEN_REPLY = "written_reply", _("代录书面答复")
-    URGE_ACK = "urge_ack", _("确认催办督办")
-    CORRECT = "correct", _("更正")
-    SUBMIT_REVIEW = "submit_review", _("提交审核")
-    REVIEW_APPROVE = "review_approve", _("审核通过")
-    REVIEW_SEND_BACK = "review_send_back", _("审核退回")
-    DISPATCH = "dispatch", _("派单")
-    SIGN = "sign", _("签收")
-    RETURN = "return", _("退单")
-    RETURN_UPHELD = "return_upheld", _("同意退单")
-    RETURN_REFUSED = "return_refused", _("驳回退单")
-    REDISPATCH = "redispatch", _("改派")
-    EXTENSION_REQUEST = "extension_request", _("申请延期")
-    EXTENSION_APPROVED = "extension_approved", _("批准延期")
-    EXTENSION_DENIED = "extension_denied", _("不批准延期")
-    REPLY = "reply", _("提交答复")
-    REPLY_APPROVED = "reply_approved", _("审批通过答复")
-    REPLY_REJECTED = "reply_rejected", _("退回答复")
-    REPLY_ACCEPTED = "reply_accepted", _("答复审查通过")
-    REPLY_SENT_BACK = "reply_sent_back", _("退回重办")
-    CALLBACK = "callback", _("回访")
-    REOPEN = "reopen", _("重办")
-    CLOSE = "close", _("办结")
-    URGE = "urge", _("催办")
-    SUPERVISE = "supervise", _("督办")
-    EMERGENCY_ALERT = "emergency_alert", _("紧急联动")
-    MAJOR_INCIDENT_ALERT = "major_incident_alert", _("重大事件上报")
-
-
 class OrderEvent(AppendOnlyModel):
     """One row per transition or flag change: who, when, from, to, why. It is the audit trail,
     the timeline on the order page and the source of statistics (STYLE §3)."""
@@ -564,6 +502,10 @@ class Note(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.get_kind_display()}"
 
+    @property
+    def is_contact(self) -> bool:
+        return self.kind == self.Kind.CONTACT
+
 
 class Urge(models.Model):
     """An urge (催办) by the operating centre or a supervision (督办) by the host unit, which
@@ -592,6 +534,10 @@ class Urge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.get_kind_display()}"
+
+    @property
+    def is_supervision(self) -> bool:
+        return self.kind == self.Kind.SUPERVISE
 
 
 class OrderNumberSequence(models.Model):

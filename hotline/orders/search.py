@@ -32,7 +32,6 @@ import math
 import re
 import time
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,9 +41,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 
+from hotline.orders.models import Order
+from hotline.orders.search_text import Term, query_terms
+
 ORDER_NUMBER = re.compile(r"[A-Za-z]{1,6}\d{8,}")
-_RUN = re.compile(r"[^\W_]+")
-_ASCII_WORD = re.compile(r"[0-9a-z]+")
 
 # ASCII letters and digits as their full-width forms (「A3」 → 「Ａ３」), as addresses are often typed.
 _FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
@@ -79,64 +79,6 @@ _SQLITE_TRIGGERS = {
         "INSERT INTO orders_order_search(rowid, search_text) VALUES (new.id, new.search_text); END"
     ),
 }
-
-
-def _normalized(text: str) -> str:
-    """Full-width letters and digits as ASCII (「１２号」 → 「12号」), lower case."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def _runs(text: str) -> Iterable[tuple[str, bool]]:
-    """(run, is_ascii_word) for each run of letters and digits, scripts split apart."""
-    for run in _RUN.findall(_normalized(text)):
-        position = 0
-        for word in _ASCII_WORD.finditer(run):
-            if word.start() > position:
-                yield run[position : word.start()], False
-            yield word.group(), True
-            position = word.end()
-        if position < len(run):
-            yield run[position:], False
-
-
-def _pieces(run: str) -> list[str]:
-    """「幸福路」 → 幸福, 福路, 路."""
-    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
-
-
-def search_text_for(*texts: str) -> str:
-    """The index column's value for an order's title and address: distinct pieces, spaced."""
-    seen: dict[str, None] = {}
-    for text in texts:
-        for run, is_word in _runs(text or ""):
-            for piece in [run] if is_word else _pieces(run):
-                seen.setdefault(piece, None)
-    return " ".join(seen)
-
-
-Term = tuple[str, bool]  # an index piece, and whether it is matched as a prefix
-
-
-def _query_terms(word: str) -> list[list[Term]]:
-    """What an order holding `word` must have in its index, run by run: the pieces of one run
-    overlap (so the database may take the rarest of them), different runs do not.
-
-    Letters and digits match from the start of a stored word: as a prefix when the query word
-    ends with them (「12」 finds 「120号」), whole when more follows (「12号」 finds 「12号」,
-    not 「120号」 or 「112号」). A single Chinese character is looked up as a prefix (it starts
-    「路灯」's piece 路灯 or stands alone), which reads many lists; it is left to the substring
-    test when the word has other pieces, as in 「神农路12号」."""
-    runs = list(_runs(word))
-    terms: list[list[Term]] = []
-    single: list[list[Term]] = []
-    for position, (run, is_word) in enumerate(runs):
-        if is_word:
-            terms.append([(run, position == len(runs) - 1)])
-        elif len(run) == 1:
-            single.append([(run, True)])
-        else:
-            terms.append([(run[i : i + 2], False) for i in range(len(run) - 1)])
-    return terms or single
 
 
 def _postgres_piece_frequencies(using: str) -> dict[str, float]:
@@ -181,8 +123,6 @@ def _postgres_match(terms: list[list[Term]], using: str) -> tuple[str, float]:
 
 def _postgres_oldest_searched(expected: float, using: str) -> int | None:
     """The lowest id among the newest orders expected to hold about RECENT_MATCHES matches."""
-    from hotline.orders.models import Order
-
     newest = Order.objects.using(using).aggregate(newest=Max("id"))["newest"] or 0
     if expected * newest <= RECENT_MATCHES:
         return None
@@ -288,8 +228,6 @@ class SearchBound:
 
 def search_bound(query: str, *, using: str = "default") -> SearchBound | None:
     """Whether the search for `query` looks only at the newest orders, for the list to say so."""
-    from hotline.orders.models import Order
-
     query = query.strip()
     if not query or ORDER_NUMBER.fullmatch(query):
         return None
@@ -322,7 +260,7 @@ def _words_and_terms(query: str, vendor: str = "") -> tuple[Q, list[list[Term]]]
         for form in forms:
             written |= _contains("title", form, vendor) | _contains("address", form, vendor)
         condition &= written
-        terms.extend(_query_terms(word))
+        terms.extend(query_terms(word))
     return condition, terms
 
 

@@ -3,13 +3,17 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hotline import clock
 from hotline.accounts.models import User
-from hotline.orders.errors import OrderNotFound
+from hotline.audit.models import AuditEntry
+from hotline.core.errors import NotFound
 from hotline.orders.models import FINAL_STATES, UNIT_STATES, Order, OrderEvent, Status
-from hotline.orders.permissions import (
+from hotline.orders.rules import (
     assisted_by,
     assisting_unit_of,
     available_actions,
@@ -30,7 +34,7 @@ class OrderAccess:
 
 def order_get_for_user(*, user: User, number: str) -> OrderAccess:
     """The order with this number if `user` may see it, with what they may do to it now.
-    Raises OrderNotFound for a missing order and for one the user may not see alike."""
+    Raises NotFound for a missing order and for one the user may not see alike."""
     order = (
         orders_visible_to(
             user, Order.objects.select_related(*LIST_RELATED, "handler", "tracker", "merged_into")
@@ -39,12 +43,29 @@ def order_get_for_user(*, user: User, number: str) -> OrderAccess:
         .first()
     )
     if order is None:
-        raise OrderNotFound("工单不存在或无权查看。")
+        raise NotFound(_("工单不存在或无权查看。"))
     return OrderAccess(order=order, actions=available_actions(user, order))
 
 
 def order_history(*, order: Order) -> QuerySet[OrderEvent]:
     return order.events.select_related("actor", "actor_unit").order_by("at", "id")
+
+
+# How long a revealed caller stays shown to the person who revealed them (the reveal itself
+# is the audited POST; the pages that show the number only read the audit trail).
+REVEAL_SHOWN_FOR = timedelta(minutes=10)
+
+
+def caller_revealed(*, user: User, order: Order, now: datetime | None = None) -> bool:
+    """Whether `user` revealed this order's caller in the last few minutes (an audited
+    `order_reveal_caller`), so that the page may show the name and phone in clear."""
+    since = (now or clock.now()) - REVEAL_SHOWN_FOR
+    return AuditEntry.objects.filter(
+        at__gte=since,
+        actor=user,
+        action=AuditEntry.Action.REVEAL_PERSONAL_DATA,
+        target=order.number,
+    ).exists()
 
 
 @dataclass(frozen=True)
@@ -83,8 +104,6 @@ def order_list(
     if filters.overdue:
         qs = qs.filter(status__in=UNIT_STATES, due_at__lte=now)
     if filters.due_soon:
-        from django.conf import settings
-
         qs = qs.filter(
             status__in=UNIT_STATES,
             due_at__gt=now,
@@ -107,8 +126,6 @@ def orders_from_phone(*, user: User, phone: str, limit: int = 20) -> list[Order]
 def status_counts(*, user: User) -> dict[str, int]:
     """How many orders the user may see are in each open state (the work in hand; closed and
     merged orders are counted by the statistics, not on every visit of the home page)."""
-    from django.db.models import Count
-
     open_states = [value for value in Status.values if value not in FINAL_STATES]
     rows = (
         orders_visible_to(user)

@@ -22,7 +22,7 @@ from hotline.orders.models import (
     Status,
     Urge,
 )
-from hotline.orders.permissions import orders_visible_to
+from hotline.orders.rules import orders_visible_to
 
 SIGN_WITHIN = timedelta(hours=24)
 DASHBOARD_DAYS = 30

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import RequestType
-from hotline.orders.forms import MultipleFileField
+from hotline.core.forms import MultipleFileField
 from hotline.portal.services import WEB_REQUEST_TYPES
 from hotline.privacy.personal import phone_is_valid
 from hotline.units.models import Place

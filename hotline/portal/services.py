@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 
 from hotline import clock
 from hotline.catalogue.models import Category, RequestType
-from hotline.orders.attachments import attachments_add, check_uploads
-from hotline.orders.errors import DomainError
+from hotline.core.errors import DomainError
+from hotline.orders.attachments import check_uploads
 from hotline.orders.models import Channel, Order, Reply, Status
-from hotline.orders.services import order_create
+from hotline.orders.services import attachments_add, order_create
 from hotline.portal.models import PortalAttempt
 from hotline.privacy.crypto import keyed_digest
 from hotline.privacy.personal import phone_digest

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hotline.catalogue.models import ExclusionReason, RequestType
-from hotline.orders.errors import DomainError
+from hotline.core.errors import DomainError
 from hotline.orders.models import Order, Status
 from hotline.orders.services import order_rate_by_caller
 from hotline.portal.forms import LookupForm, RateForm, SubmitForm

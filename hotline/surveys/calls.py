@@ -22,7 +22,8 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.audit.models import AuditEntry
 from hotline.audit.services import audit_record
-from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.text import clean_text
 from hotline.surveys.models import (
     Answer,
     Attempt,
@@ -36,7 +37,7 @@ from hotline.surveys.models import (
     TargetStatus,
 )
 from hotline.surveys.selectors import may_call, target_is_held_by_other
-from hotline.surveys.services import clean_text
+from hotline.surveys.services import MAX_NOTE
 
 MAX_TEXT_ANSWER = 2000
 
@@ -233,7 +234,7 @@ def target_not_reached(*, target: Target, actor: User, note: str = "") -> Target
     unreachable; before that it waits for another try (another day, with `different_days`)."""
     target = _lock_target(target)
     _check_callable(target, actor)
-    note = clean_text(note, field=_("情况"), required=False)
+    note = clean_text(note, field=_("情况"), required=False, limit=MAX_NOTE)
     _record_call(target, actor=actor, outcome=Attempt.Outcome.NOT_REACHED, note=note)
     target.status = (
         TargetStatus.UNREACHABLE
@@ -251,7 +252,7 @@ def target_refused(*, target: Target, actor: User, note: str = "") -> Target:
     """The person was reached and declined the survey; they are not called again."""
     target = _lock_target(target)
     _check_callable(target, actor)
-    note = clean_text(note, field=_("情况"), required=False)
+    note = clean_text(note, field=_("情况"), required=False, limit=MAX_NOTE)
     _record_call(target, actor=actor, outcome=Attempt.Outcome.REFUSED, note=note)
     target.status = TargetStatus.REFUSED
     target.save(
@@ -269,7 +270,7 @@ def response_record(
     target = _lock_target(target)
     _check_callable(target, actor)
     cleaned = answers_validate(campaign=target.campaign, answers=answers)
-    note = clean_text(note, field=_("情况"), required=False)
+    note = clean_text(note, field=_("情况"), required=False, limit=MAX_NOTE)
     _record_call(target, actor=actor, outcome=Attempt.Outcome.ANSWERED, note=note)
     target.status = TargetStatus.COMPLETED
     target.save(

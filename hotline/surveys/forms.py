@@ -7,11 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import Category, RequestType
-from hotline.orders.forms import member_units
 from hotline.surveys.calls import AnswersInvalid
 from hotline.surveys.models import Question, QuestionKind
 from hotline.surveys.services import MAX_ATTEMPTS_LIMIT, commissioning_units
 from hotline.units.models import Unit
+from hotline.units.selectors import member_units
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REQUIRED = _("请填写此项。")

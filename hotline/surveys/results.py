@@ -21,7 +21,7 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.audit.models import AuditEntry
 from hotline.audit.services import audit_record
-from hotline.orders.errors import NotAllowed
+from hotline.core.errors import NotAllowed
 from hotline.surveys.models import (
     Answer,
     Campaign,

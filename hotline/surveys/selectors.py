@@ -16,7 +16,7 @@ from django.utils import timezone
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
-from hotline.orders.errors import DomainError
+from hotline.core.errors import DomainError
 from hotline.surveys.models import Campaign, CampaignStatus, Target, TargetStatus
 
 # A target opened on an operator's call screen is held for them this long.

@@ -22,7 +22,8 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.audit.models import AuditEntry
 from hotline.audit.services import audit_record
-from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.text import clean_text
 from hotline.surveys.models import (
     Campaign,
     CampaignEvent,
@@ -58,15 +59,6 @@ def new_web_token() -> str:
 def commissioning_units() -> Any:
     """Units that may commission a survey: departments and public-service units (Art. 11(7))."""
     return Unit.objects.filter(is_active=True).exclude(kind__in=HOTLINE_KINDS)
-
-
-def clean_text(value: str, *, field: str, required: bool = True, limit: int = MAX_NOTE) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(_("请填写%(field)s。") % {"field": field})
-    if len(text) > limit:
-        raise InvalidInput(_("%(field)s不能超过 %(n)d 个字。") % {"field": field, "n": limit})
-    return text
 
 
 def lock_campaign(campaign: Campaign) -> Campaign:
@@ -248,7 +240,7 @@ def campaign_close(*, campaign: Campaign, actor: User, note: str = "") -> Campai
     campaign = lock_campaign(campaign)
     if campaign.status != CampaignStatus.RUNNING:
         raise WrongState(_("只有进行中的调查可以结束。"))
-    note = clean_text(note, field=_("说明"), required=False)
+    note = clean_text(note, field=_("说明"), required=False, limit=MAX_NOTE)
     from_status = campaign.status
     campaign.status, campaign.closed_at = CampaignStatus.CLOSED, clock.now()
     campaign.save(update_fields=["status", "closed_at"])
@@ -270,7 +262,7 @@ def campaign_approve_past_callers(*, campaign: Campaign, actor: User, note: str)
         raise WrongState(_("调查已结束。"))
     if campaign.past_callers_approved:
         raise WrongState(_("已批准过，无需重复批准。"))
-    note = clean_text(note, field=_("批准意见"))
+    note = clean_text(note, field=_("批准意见"), limit=MAX_NOTE)
     campaign.past_callers_approved_at = clock.now()
     campaign.past_callers_approved_by = actor
     campaign.past_callers_approval_note = note

@@ -20,7 +20,7 @@ from hotline.accounts.models import User
 from hotline.audit.models import AuditEntry
 from hotline.audit.services import audit_record
 from hotline.catalogue.models import Category, RequestType
-from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.errors import InvalidInput, NotAllowed, WrongState
 from hotline.orders.models import Order, Status
 from hotline.privacy.personal import (
     name_mask,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hotline import clock
 from hotline.accounts.roles import Role
-from hotline.orders.errors import DomainError
+from hotline.core.errors import DomainError
 from hotline.portal.views import LARGE_TYPE_COOKIE
 from hotline.surveys import calls, services, targets
 from hotline.surveys.forms import (

@@ -18,6 +18,9 @@ class UnitKind(models.TextChoices):
 # Units that receive and handle dispatched orders: the member units of Art. 10, and also the
 # hotline's own units, which answer requests about the hotline's service (Art. 18, 20).
 MEMBER_KINDS = frozenset(UnitKind)
+# The host unit (热线主办单位): it reviews complaints and reports, decides extensions and
+# disputed returns, and handles requests that supervise the hotline itself (Art. 5, 14, 18).
+HOST_UNIT_CODE = "infocenter"
 
 
 class Unit(models.Model):

@@ -169,5 +169,5 @@ class CorrectionTests(CalendarTestCase):
         )
         self.assertDue(deadline_compute(start=start, working_days=5), date(2025, 3, 14))
         later = time.monotonic() + RECHECK_SECONDS + 1
-        with mock.patch("hotline.calendar.index.time.monotonic", return_value=later):
+        with mock.patch("hotline.core.cache.time.monotonic", return_value=later):
             self.assertDue(deadline_compute(start=start, working_days=5), date(2025, 3, 17))

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.db import connection
 
+from hotline.audit.models import AuditEntry
 from hotline.callbacks.models import CallbackAttempt, CallbackPolicy, CallbackTask, MissedCall
 from hotline.callbacks.services import (
     callback_not_reached,
@@ -12,9 +13,9 @@ from hotline.callbacks.services import (
     missed_call_returned,
 )
 from hotline.clock import frozen_at
+from hotline.core.errors import InvalidInput, NotAllowed, WrongState
 from hotline.notifications.models import Notification
 from hotline.orders import services
-from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
 from hotline.orders.models import CloseReason, Status
 from hotline.portal.links import portal_token
 from hotline.testing import BaseTestCase, aware
@@ -109,19 +110,31 @@ class CallbackQueueTests(BaseTestCase):
         services.order_rate_by_caller(order=order, satisfaction="basically")
         self.assertEqual(callback_queue(user=self.operator), [])
 
-    def test_callback_page_shows_the_number_and_audits_that(self):
+    def test_callback_page_shows_the_number_after_an_audited_reveal(self):
         order = self.accepted()
         self.client.force_login(self.operator)
-        response = self.client.get(f"/callbacks/{order.number}/")
-        self.assertContains(response, "13812345678")
+        page = f"/callbacks/{order.number}/"
+        response = self.client.get(page)
+        self.assertNotContains(response, "13812345678")
+        self.assertContains(response, "138****5678")
+        self.assertFalse(AuditEntry.objects.exists())  # a GET writes nothing
+        response = self.client.post(page, {"reveal": "1"})
+        self.assertRedirects(response, page, fetch_redirect_response=False)
+        for _reload in range(3):
+            self.assertContains(self.client.get(page), "13812345678")
         self.assertEqual(
-            order.events.count(), self.reload(order).events.count()
-        )  # viewing is not a transition
-        from hotline.audit.models import AuditEntry
-
-        self.assertTrue(
-            AuditEntry.objects.filter(target=order.number, reason="满意度回访").exists()
+            list(AuditEntry.objects.values_list("target", "reason")),
+            [(order.number, "满意度回访")],
         )
+        events = order.events.count()
+        self.assertEqual(self.reload(order).events.count(), events)  # not a transition
+
+    def test_a_reveal_shows_the_number_only_to_whoever_revealed_it(self):
+        order = self.accepted()
+        self.client.force_login(self.operator)
+        self.client.post(f"/callbacks/{order.number}/", {"reveal": "1"})
+        self.client.force_login(self.lead)
+        self.assertNotContains(self.client.get(f"/callbacks/{order.number}/"), "13812345678")
 
     def test_unsatisfied_without_the_callers_words_is_refused_on_the_page(self):
         order = self.accepted()

@@ -1,6 +1,7 @@
 """What the search returns and how: synonyms, highlighting, validity and state, filters,
 and the in-memory index following changes."""
 
+import time
 from datetime import date, timedelta
 from unittest import mock
 
@@ -173,8 +174,8 @@ class IndexTests(KnowledgeTestCase):
         self.assertEqual(
             len(knowledge_search(query="井盖", today=TODAY, include_directory=False)), 1
         )
-        later = search.time.monotonic() + search.RECHECK_SECONDS + 1
-        with mock.patch("hotline.knowledge.search.time.monotonic", return_value=later):
+        later = time.monotonic() + search.RECHECK_SECONDS + 1
+        with mock.patch("hotline.core.cache.time.monotonic", return_value=later):
             self.assertEqual(
                 knowledge_search(query="井盖", today=TODAY, include_directory=False), []
             )

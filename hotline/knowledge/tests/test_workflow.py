@@ -3,12 +3,12 @@
 
 from datetime import date
 
-from hotline.audit.models import AppendOnlyError
+from hotline.core.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.models import AppendOnlyError
 from hotline.knowledge import services
 from hotline.knowledge.models import Entry, EntryAction, EntryEvent, EntryState
 from hotline.knowledge.search import knowledge_search
 from hotline.knowledge.tests.base import TODAY, KnowledgeTestCase
-from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
 
 
 class DraftingTests(KnowledgeTestCase):

@@ -19,9 +19,9 @@ from hotline.notifications.gateways import GatewayError
 from hotline.notifications.models import Notification
 from hotline.notifications.services import notify_unit
 from hotline.notifications.tasks import deliver_notification
-from hotline.orders import services
-from hotline.orders.handling import notify_due_soon
+from hotline.orders import messages, services
 from hotline.orders.models import Action, Order, OrderEvent
+from hotline.orders.services import notify_due_soon
 from hotline.testing import BaseTestCase, aware
 
 HERE = __name__
@@ -207,9 +207,7 @@ class OncePerEventTests(UnitNotificationTestCase):
         )
         self.assertEqual((notes, tasks), ([], []))
         dispatch = OrderEvent.objects.get(order=order, action=Action.DISPATCH)
-        _none, notes, tasks = self.written_by(
-            lambda: services._notify_dispatch(order, dispatch, [])
-        )
+        _none, notes, tasks = self.written_by(lambda: messages.dispatched(order, dispatch, []))
         self.assertEqual((notes, tasks), ([], []))
 
     def test_each_urge_is_its_own_event(self):

@@ -20,16 +20,9 @@ from django.urls import reverse
 
 from hotline.accounts.models import User
 from hotline.clock import frozen_at
+from hotline.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, WrongState
 from hotline.notifications.models import Notification
 from hotline.orders import services
-from hotline.orders.errors import InvalidInput, NotAllowed, OrderChanged, OrderNotFound, WrongState
-from hotline.orders.handling import (
-    notify_due_soon,
-    order_add_note,
-    order_record_written_reply,
-    order_submit_assist_reply,
-    urge_acknowledge,
-)
 from hotline.orders.models import (
     Action,
     Attachment,
@@ -39,6 +32,13 @@ from hotline.orders.models import (
     Reply,
     Status,
     Urge,
+)
+from hotline.orders.services import (
+    notify_due_soon,
+    order_add_note,
+    order_record_written_reply,
+    order_submit_assist_reply,
+    urge_acknowledge,
 )
 from hotline.testing import BaseTestCase, aware
 
@@ -237,7 +237,7 @@ class NoteTests(HandlingTestCase):
         for actor in (self.handler_b, self.manager_b):
             with self.subTest(actor=actor.username):
                 self.assertRefused(
-                    OrderNotFound,
+                    NotFound,
                     order,
                     lambda actor=actor: order_add_note(order=order, actor=actor, text="看看"),
                 )
@@ -329,7 +329,7 @@ class AssistReplyTests(HandlingTestCase):
     def test_unit_not_on_the_order_is_told_it_does_not_exist(self):
         order = self.in_progress_order()
         self.assertRefused(
-            OrderNotFound,
+            NotFound,
             order,
             lambda: order_submit_assist_reply(order=order, actor=self.handler_b, text="意见"),
         )
@@ -463,7 +463,7 @@ class WrittenReplyTests(HandlingTestCase):
                 self.assertRefused(
                     NotAllowed, order, lambda actor=actor: self.record(order, actor=actor)
                 )
-        self.assertRefused(OrderNotFound, order, lambda: self.record(order, actor=self.handler_b))
+        self.assertRefused(NotFound, order, lambda: self.record(order, actor=self.handler_b))
 
     def test_not_after_the_reply_stage(self):
         cases = {
@@ -484,7 +484,7 @@ class WrittenReplyTests(HandlingTestCase):
         order = self.in_progress_order()
         stale = self.reload(order).version
         services.order_urge(order=order, actor=self.lead, note="请尽快答复")
-        self.assertRefused(OrderChanged, order, lambda: self.record(order, version=stale))
+        self.assertRefused(Conflict, order, lambda: self.record(order, version=stale))
 
 
 # --- urges and supervision ---------------------------------------------------------------------
@@ -514,7 +514,7 @@ class UrgeAcknowledgeTests(HandlingTestCase):
         self.assertEqual(events[0].actor_unit, self.unit_a)
 
         error = self.assertRefused(
-            OrderChanged, order, lambda: urge_acknowledge(urge=urge, actor=self.manager_a)
+            Conflict, order, lambda: urge_acknowledge(urge=urge, actor=self.manager_a)
         )
         self.assertIn("已由", str(error))
         urge.refresh_from_db()

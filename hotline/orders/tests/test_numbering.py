@@ -10,8 +10,8 @@ from django.test import TransactionTestCase, override_settings
 
 from hotline.catalogue.models import RequestType
 from hotline.clock import frozen_at
+from hotline.core.errors import InvalidInput
 from hotline.orders import services
-from hotline.orders.errors import InvalidInput
 from hotline.orders.models import Channel, Order, OrderNumberSequence
 from hotline.testing import BaseTestCase, Personas, aware, restore_migration_data
 

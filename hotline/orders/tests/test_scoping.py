@@ -12,7 +12,7 @@ from hotline.accounts.services import account_create
 from hotline.audit.models import AuditEntry
 from hotline.orders import services
 from hotline.orders.models import Order, OrderEvent, Status
-from hotline.orders.permissions import orders_visible_to
+from hotline.orders.rules import orders_visible_to
 from hotline.testing import BaseTestCase
 
 
@@ -310,10 +310,15 @@ class ViewAccessTests(PageTestCase):
 
     def test_reveal_shows_the_caller_to_the_handler_and_is_audited(self):
         self.as_user(self.handler_a)
+        page = reverse("orders:detail", args=[self.order.number])
+        self.assertNotContains(self.client.get(page), "13812345678")
         response = self.client.post(
             reverse("orders:reveal", args=[self.order.number]), {"reason": "联系诉求人核实地址"}
         )
-        self.assertContains(response, "13812345678")
+        self.assertRedirects(response, page, fetch_redirect_response=False)
+        # The page shows the number after the redirect, and a reload reveals nothing again.
+        self.assertContains(self.client.get(page), "13812345678")
+        self.assertContains(self.client.get(page), "13812345678")
         entry = AuditEntry.objects.get()
         self.assertEqual(
             (entry.actor, entry.target, entry.reason),
@@ -509,7 +514,7 @@ class ActionPageTests(PageTestCase):
 
 class StatusFilterTests(BaseTestCase):
     def test_units_are_offered_only_states_after_dispatch_and_other_states_list_nothing(self):
-        from hotline.orders.permissions import statuses_visible_to
+        from hotline.orders.rules import statuses_visible_to
         from hotline.orders.selectors import OrderFilter, order_list
 
         order = self.dispatched_order()

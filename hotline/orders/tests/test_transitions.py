@@ -11,12 +11,12 @@ from typing import Any
 
 from hotline.accounts.roles import Role
 from hotline.accounts.services import account_create
-from hotline.audit.models import AppendOnlyError
 from hotline.catalogue.models import EmergencySituation, ExclusionReason, MajorIncidentKind
 from hotline.clock import frozen_at
+from hotline.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, WrongState
+from hotline.core.models import AppendOnlyError
 from hotline.notifications.models import Notification
 from hotline.orders import services
-from hotline.orders.errors import InvalidInput, NotAllowed, OrderChanged, OrderNotFound, WrongState
 from hotline.orders.models import (
     Action,
     Assignment,
@@ -661,10 +661,10 @@ class SignTests(TransitionTestCase):
     def test_handler_of_other_unit_cannot_sign(self):
         order = self.dispatched_order()
         self.assertRefused(
-            OrderNotFound, order, lambda: services.order_sign(order=order, actor=self.handler_b)
+            NotFound, order, lambda: services.order_sign(order=order, actor=self.handler_b)
         )
         self.assertRefused(
-            OrderNotFound, order, lambda: services.order_sign(order=order, actor=self.manager_b)
+            NotFound, order, lambda: services.order_sign(order=order, actor=self.manager_b)
         )
 
     def test_handler_of_other_unit_cannot_be_assigned(self):
@@ -731,7 +731,7 @@ class ReturnTests(TransitionTestCase):
     def test_other_unit_cannot_return(self):
         order = self.in_progress_order()
         self.assertRefused(
-            OrderNotFound,
+            NotFound,
             order,
             lambda: services.order_return(order=order, actor=self.handler_b, reason="不是我们的"),
         )
@@ -1057,7 +1057,7 @@ class ExtensionTests(TransitionTestCase):
         order = self.complaint_in_progress()
         with frozen_at(aware("2025-10-09 10:00")):
             self.assertRefused(
-                OrderNotFound,
+                NotFound,
                 order,
                 lambda: services.order_request_extension(
                     order=order, actor=self.handler_b, reason="x"
@@ -1224,7 +1224,7 @@ class ReplyTests(TransitionTestCase):
             order=self.in_progress_order(), actor=self.handler_a, text="已拆除。"
         )
         self.assertRefused(
-            OrderNotFound,
+            NotFound,
             order,
             lambda: services.order_decide_reply(order=order, actor=self.manager_b, approve=True),
         )
@@ -1688,7 +1688,7 @@ class ConcurrencyAndHistoryTests(TransitionTestCase):
         seen_version = order.version
         services.order_urge(order=order, actor=self.operator, note="先催一次")
         self.assertRefused(
-            OrderChanged,
+            Conflict,
             order,
             lambda: services.order_sign(
                 order=order, actor=self.handler_a, expected_version=seen_version

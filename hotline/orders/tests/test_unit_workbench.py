@@ -18,8 +18,8 @@ from hotline.accounts.roles import Role
 from hotline.accounts.services import account_create
 from hotline.clock import frozen_at
 from hotline.orders import services
-from hotline.orders.handling import urge_acknowledge
 from hotline.orders.models import Action, Order, Reply, Status, Urge
+from hotline.orders.services import urge_acknowledge
 from hotline.orders.unit_workbench import unit_dashboard
 from hotline.testing import BaseTestCase, aware
 

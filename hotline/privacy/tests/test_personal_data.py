@@ -7,8 +7,8 @@ from django.db import connection
 from django.test import SimpleTestCase
 
 from hotline.audit.models import AuditEntry
+from hotline.core.errors import InvalidInput, NotAllowed, NotFound
 from hotline.orders import services
-from hotline.orders.errors import NotAllowed
 from hotline.orders.models import Order
 from hotline.orders.selectors import orders_from_phone
 from hotline.privacy.crypto import PREFIX, DecryptionError, keyed_digest, seal, unseal
@@ -214,13 +214,14 @@ class RevealTests(BaseTestCase):
 
     def test_reveal_is_refused_to_those_who_cannot_see_the_order(self):
         order = self.in_progress_order()
+        # As for every action: an order the user may not see does not exist for them.
         for user in (self.handler_b, self.sysadmin):
-            with self.subTest(user=user.username), self.assertRaises(NotAllowed):
+            with self.subTest(user=user.username), self.assertRaises(NotFound):
                 services.order_reveal_caller(order=order, actor=user, reason="查看")
         self.assertFalse(AuditEntry.objects.exists())
 
     def test_reveal_needs_a_reason(self):
         order = self.in_progress_order()
-        with self.assertRaises(services.InvalidInput):
+        with self.assertRaises(InvalidInput):
             services.order_reveal_caller(order=order, actor=self.handler_a, reason=" ")
         self.assertFalse(AuditEntry.objects.exists())

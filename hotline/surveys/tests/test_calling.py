@@ -3,7 +3,7 @@ showing of the number, and the answers checked against the questionnaire."""
 
 from hotline.audit.models import AuditEntry
 from hotline.clock import frozen_at
-from hotline.orders.errors import NotAllowed, WrongState
+from hotline.core.errors import NotAllowed, WrongState
 from hotline.surveys import calls, services
 from hotline.surveys.calls import AnswersInvalid
 from hotline.surveys.models import Attempt, Channel, Response, TargetStatus
@@ -198,7 +198,7 @@ class AnswerValidationTests(SurveyTestCase):
 
     def test_questions_of_another_campaign_are_refused(self):
         other = self.make_campaign(title="另一项")
-        from hotline.orders.errors import InvalidInput
+        from hotline.core.errors import InvalidInput
 
         with self.assertRaises(InvalidInput):
             self.record({**self.answers(self.campaign), self.questions(other)[0].pk: "了解"})

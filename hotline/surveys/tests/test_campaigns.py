@@ -1,6 +1,6 @@
 """Campaigns and their questionnaire: who may create and run them, and the state rules."""
 
-from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.errors import InvalidInput, NotAllowed, WrongState
 from hotline.surveys import services
 from hotline.surveys.models import CampaignEvent, CampaignStatus
 from hotline.surveys.tests.base import SurveyTestCase

@@ -6,8 +6,8 @@ from datetime import date
 from hotline.audit.models import AuditEntry
 from hotline.catalogue.models import RequestType
 from hotline.clock import frozen_at
+from hotline.core.errors import NotAllowed, WrongState
 from hotline.orders import services as order_services
-from hotline.orders.errors import NotAllowed, WrongState
 from hotline.surveys import services
 from hotline.surveys.models import CampaignEvent, Target, TargetSource
 from hotline.surveys.targets import targets_draw_from_orders

@@ -2,7 +2,7 @@
 
 import io
 
-from hotline.orders.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.errors import InvalidInput, NotAllowed, WrongState
 from hotline.surveys import services
 from hotline.surveys.models import CampaignEvent, Target, TargetSource
 from hotline.surveys.targets import MAX_IMPORT_BYTES, targets_import_excel

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from hotline.audit.models import AuditEntry
 from hotline.clock import frozen_at
-from hotline.orders.errors import NotAllowed
+from hotline.core.errors import NotAllowed
 from hotline.surveys import calls
 from hotline.surveys.results import campaign_export, campaign_results, scrub
 from hotline.surveys.tests.base import SurveyTestCase

@@ -54,7 +54,7 @@ class WebLinkTests(SurveyTestCase):
         self.assertContains(self.client.get(self.url), "您已提交过答卷")
 
     def test_the_service_refuses_a_second_answer_too(self):
-        from hotline.orders.errors import WrongState
+        from hotline.core.errors import WrongState
 
         calls.response_record_web(target=self.target_, answers=self.answers(self.campaign))
         with self.assertRaises(WrongState):

@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from hotline.callbacks.services import callbacks_auto_close
-from hotline.orders.handling import notify_due_soon
+from hotline.orders.services import notify_due_soon
 
 
 class Command(BaseCommand):

@@ -15,7 +15,8 @@
   form.addEventListener("change", (e) => {
     if (e.target.name === "outcome") showOutcome();
     if (e.target.name === "request_type") {
-      const review = ["complaint", "report"].includes(e.target.value);
+      // The catalogue says which request types go to the host unit's review (Art. 14(2)).
+      const review = (form.dataset.reviewTypes || "").split(" ").includes(e.target.value);
       choose(review ? "review" : "dispatch");
     }
     if (e.target.name === "exclusion") {

@@ -1,5 +1,11 @@
 """Who may see an order and who may do what with it — the one place that decides (STYLE §5).
 
+`RULES` lists every action on an order — transitions, handling notes, assisting replies,
+written replies, acknowledging urges, linking, correcting, revealing the caller and attaching
+files — with the states it applies in, who may take it and any further condition. Services
+authorize through `authorize`; views, templates and scripts ask `available_actions` what to
+offer and never decide it again.
+
 Visibility (DESIGN §2, Art. 22–23):
 - the operating centre, the host unit and the supervising unit see every order, the auditor
   reads them; system and security administrators see none (separation of duties);
@@ -15,13 +21,15 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
-from hotline.orders.errors import NotAllowed, OrderNotFound, WrongState
+from hotline.core.errors import NotAllowed, NotFound, WrongState
 from hotline.orders.models import (
+    FINAL_STATES,
     UNIT_STATES,
     UNIT_VISIBLE_STATES,
     Action,
@@ -29,12 +37,20 @@ from hotline.orders.models import (
     ExtensionStatus,
     Order,
     Status,
+    Urge,
 )
 
-# Art. 16 / issue 5: an unsatisfied order is reopened at most twice; then the host decides.
+# Art. 16: an unsatisfied order is reopened at most twice; then the host unit decides.
 MAX_REOPENS = 2
 
 _ALL_ORDER_READERS = frozenset({*CENTRE_ROLES, Role.REVIEWER, Role.SUPERVISOR, Role.AUDITOR})
+# Who records a request as an order: the operating centre on the phone, the host unit, and the
+# 110 desk's machine account (Art. 8, 14); the portal and Open311 record their own channel.
+RECORDERS = frozenset({*CENTRE_ROLES, Role.LINKAGE, Role.REVIEWER})
+
+
+def may_record(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.has_role(*RECORDERS)
 
 
 def _unit_assignment_exists(unit_id: int) -> Exists:
@@ -117,9 +133,9 @@ def _dispatcher(user: User, order: Order) -> bool:
 
 
 def _return_decider(user: User, order: Order) -> bool:
-    """The operator lead decides returns, the host unit for complaints, reports and repeated
-    returns between units (issue: unit workbench)."""
-    if order.request_type.needs_review or order.return_count >= 2:
+    """The operator lead decides returns, the host unit those of complaints, reports and
+    repeated returns between units."""
+    if return_decided_by_host(order):
         return user.has_role(Role.REVIEWER)
     return user.has_role(Role.OPERATOR_LEAD, Role.REVIEWER)
 
@@ -127,6 +143,52 @@ def _return_decider(user: User, order: Order) -> bool:
 def _redispatcher(user: User, order: Order) -> bool:
     return user.has_role(Role.REVIEWER) or (
         user.has_role(Role.OPERATOR_LEAD) and not order.request_type.needs_review
+    )
+
+
+def unit_part(user: User, order: Order) -> str | None:
+    """'lead' or 'assist' when the user's unit currently holds the order, else None."""
+    if not user.is_unit_staff or user.unit_id is None:
+        return None
+    return (
+        Assignment.objects.filter(order=order, unit_id=user.unit_id, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def return_decided_by_host(order: Order) -> bool:
+    """Returns of complaints and reports, and a second return between units, are decided by
+    the host unit; the others by the operator lead (国办函〔2025〕66号: dispute review)."""
+    return order.request_type.needs_review or order.return_count >= 2
+
+
+def _holds_or_follows(user: User, order: Order) -> bool:
+    """A unit that currently holds the order (lead or assisting), or the operating centre and
+    the host unit who follow it."""
+    return user.has_role(*CENTRE_ROLES, Role.REVIEWER) or unit_part(user, order) is not None
+
+
+def _assisting_unit_staff(user: User, order: Order) -> bool:
+    return (
+        user.has_role(Role.HANDLER, Role.MANAGER, Role.LEADER)
+        and unit_part(user, order) == Assignment.Role.ASSIST
+    )
+
+
+def _urged_unit_staff(user: User, order: Order) -> bool:
+    return (
+        user.is_unit_staff
+        and user.unit_id is not None
+        and Urge.objects.filter(order=order, unit_id=user.unit_id).exists()
+    )
+
+
+def _caller_contact(user: User, order: Order) -> bool:
+    """Those who must contact the caller: the operating centre, the host unit, and in the
+    unit the handler and the manager (Art. 22: 不得泄露市民个人信息)."""
+    return user.has_role(*CENTRE_ROLES, Role.REVIEWER) or (
+        user.is_unit_staff and user.has_role(Role.HANDLER, Role.MANAGER)
     )
 
 
@@ -180,15 +242,32 @@ def _not_emergency(order: Order) -> str | None:
     return _("紧急求助须联动处置，不能直接答复办结。") if order.request_type.is_emergency else None
 
 
+def _close_allowed(user: User, order: Order) -> bool:
+    """From the callback queue the operator lead closes by rule (e.g. unreachable caller); an
+    unsatisfied order is closed only by the host unit's decision."""
+    if order.status == Status.UNSATISFIED:
+        return user.has_role(Role.REVIEWER)
+    return user.has_role(Role.OPERATOR_LEAD)
+
+
 @dataclass(frozen=True)
 class Rule:
     states: frozenset[str]
     who: Callable[[User, Order], bool]
     # A business condition beyond the state: returns why the action cannot be taken, or None.
     when: Callable[[Order], str | None] | None = None
+    # What the refused user is told, where a general sentence would not say enough.
+    denied: StrOrPromise = ""
+    wrong_state: StrOrPromise = ""
 
 
+ALL_STATES = frozenset(Status.values)
+OPEN_STATES = ALL_STATES - FINAL_STATES
 RECEIVED = frozenset({Status.RECEIVED})
+# A unit's notes and contact records, while it handles the order and until its reply is checked.
+NOTE_STATES = frozenset({*UNIT_STATES, Status.REPLY_CHECK})
+# A reply the unit gave on paper is recorded while the unit holds the order (Art. 15).
+WRITTEN_REPLY_STATES = frozenset({Status.DISPATCHED, Status.IN_PROGRESS, Status.REPLY_APPROVAL})
 RULES: dict[str, Rule] = {
     Action.ACCEPT: Rule(RECEIVED, _centre_not_reviewed_type),
     Action.NOT_ACCEPT: Rule(RECEIVED, _centre),
@@ -215,20 +294,46 @@ RULES: dict[str, Rule] = {
     Action.REPLY_SENT_BACK: Rule(frozenset({Status.REPLY_CHECK}), _centre),
     Action.CALLBACK: Rule(frozenset({Status.CALLBACK}), _centre),
     Action.REOPEN: Rule(frozenset({Status.UNSATISFIED}), _reviewer, _can_reopen),
-    Action.CLOSE: Rule(
-        frozenset({Status.CALLBACK, Status.UNSATISFIED}), lambda u, o: _close_allowed(u, o)
-    ),
+    Action.CLOSE: Rule(frozenset({Status.CALLBACK, Status.UNSATISFIED}), _close_allowed),
     Action.URGE: Rule(UNIT_STATES, _centre),
     Action.SUPERVISE: Rule(UNIT_STATES, _supervisor_of_service, _not_supervised_yet),
+    # Handling that changes no state (Art. 10, 15, 16, 22).
+    Action.NOTE: Rule(
+        NOTE_STATES, _holds_or_follows, denied=gettext_lazy("您无权为该工单添加办理记录。")
+    ),
+    Action.CONTACT: Rule(
+        NOTE_STATES, _holds_or_follows, denied=gettext_lazy("您无权为该工单添加办理记录。")
+    ),
+    Action.ASSIST_REPLY: Rule(
+        UNIT_STATES,
+        _assisting_unit_staff,
+        denied=gettext_lazy("只有协办单位可以提交协办意见。"),
+        wrong_state=gettext_lazy("工单已不在办理阶段，不能提交协办意见。"),
+    ),
+    Action.WRITTEN_REPLY: Rule(
+        WRITTEN_REPLY_STATES, _centre, denied=gettext_lazy("只有热线运营中心可以代录书面答复。")
+    ),
+    Action.URGE_ACK: Rule(
+        ALL_STATES, _urged_unit_staff, denied=gettext_lazy("只有被催办的单位可以确认。")
+    ),
+    Action.LINK: Rule(
+        ALL_STATES,
+        lambda u, o: u.has_role(*CENTRE_ROLES, Role.REVIEWER),
+        denied=gettext_lazy("您无权关联工单。"),
+    ),
+    Action.CORRECT: Rule(
+        ALL_STATES, _reviewer, denied=gettext_lazy("只有热线主办单位可以更正工单。")
+    ),
+    Action.REVEAL: Rule(
+        ALL_STATES, _caller_contact, denied=gettext_lazy("您无权查看诉求人的联系方式。")
+    ),
+    Action.ATTACH: Rule(
+        OPEN_STATES,
+        _holds_or_follows,
+        denied=gettext_lazy("您无权为该工单上传附件。"),
+        wrong_state=gettext_lazy("工单已办结归档，不能再上传附件。"),
+    ),
 }
-
-
-def _close_allowed(user: User, order: Order) -> bool:
-    """From the callback queue the operator lead closes by rule (e.g. unreachable caller); an
-    unsatisfied order is closed only by the host unit's decision."""
-    if order.status == Status.UNSATISFIED:
-        return user.has_role(Role.REVIEWER)
-    return user.has_role(Role.OPERATOR_LEAD)
 
 
 def role_allows(user: User, order: Order, action: str) -> bool:
@@ -253,12 +358,17 @@ def authorize(user: User, order: Order, action: str) -> None:
             and order.assignments.filter(unit_id=user.unit_id, is_active=False).exists()
         ):
             raise NotAllowed(_("该工单已转其他单位办理，贵单位不能再操作。"))
-        raise OrderNotFound(_("工单不存在或无权查看。"))
+        raise NotFound(_("工单不存在或无权查看。"))
+    rule = RULES[action]
     if not role_allows(user, order, action):
-        raise NotAllowed(_("您无权对该工单执行“%(action)s”。") % {"action": Action(action).label})
+        raise NotAllowed(
+            str(rule.denied)
+            or _("您无权对该工单执行“%(action)s”。") % {"action": Action(action).label}
+        )
     if not state_allows(order, action):
         raise WrongState(
-            _("工单当前状态为“%(status)s”，不能执行“%(action)s”。")
+            str(rule.wrong_state)
+            or _("工单当前状态为“%(status)s”，不能执行“%(action)s”。")
             % {"status": Status(order.status).label, "action": Action(action).label}
         )
     reason = condition_blocks(order, action)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from hotline.catalogue.models import Category
-from hotline.units.models import Place, Unit
+from hotline.units.models import HOST_UNIT_CODE, Place, Unit
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,14 @@ class DispatchProposal:
     basis: str
 
 
-def dispatch_propose(*, category: Category | None, place: Place | None) -> DispatchProposal:
-    """Propose the lead unit for a category at a place."""
+def dispatch_propose(
+    *, category: Category | None, place: Place | None, supervision_channel: str = ""
+) -> DispatchProposal:
+    """Propose the lead unit for a category at a place. Requests that supervise the hotline
+    itself go to the host unit (Art. 18)."""
+    if supervision_channel:
+        host = Unit.objects.filter(code=HOST_UNIT_CODE).first()
+        return DispatchProposal(host, _("监督渠道诉求(第十八条)由热线主办单位办理。"))
     if category is None:
         return DispatchProposal(None, _("请先选择事项分类。"))
     if category.territorial and place is not None:

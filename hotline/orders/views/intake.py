@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hotline.accounts.roles import CENTRE_ROLES
-from hotline.catalogue.models import Category, ExclusionReason
-from hotline.orders.errors import DomainError
-from hotline.orders.forms import IntakeForm, member_units
-from hotline.orders.intake import Request, order_intake, proposal_for
+from hotline.catalogue.models import Category, ExclusionReason, RequestType
+from hotline.core.errors import DomainError
+from hotline.orders.forms.intake import IntakeForm
+from hotline.orders.proposal import dispatch_propose
 from hotline.orders.selectors import orders_from_phone, related_candidates
+from hotline.orders.services import order_intake
 from hotline.units.models import Place
+from hotline.units.selectors import member_units
 from hotline.web.http import AuthenticatedRequest
 
 
@@ -56,6 +58,10 @@ def intake_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "exclusions": ExclusionReason.objects.all(),
+            # The intake script proposes host review for these types (the catalogue says which).
+            "review_types": list(
+                RequestType.objects.filter(needs_review=True).values_list("pk", flat=True)
+            ),
             "categories": _category_groups(),
         },
         status=400 if form.errors else 200,
@@ -109,20 +115,8 @@ def intake_proposal_view(request: AuthenticatedRequest) -> HttpResponse:
         .first()
     )
     place = Place.objects.filter(pk=_int(params.get("place")) or 0).select_related("unit").first()
-    from hotline.catalogue.models import RequestType
-
-    rtype = (
-        RequestType.objects.filter(pk=params.get("request_type", "")).first()
-        or RequestType.objects.first()
-    )
-    proposal = proposal_for(
-        Request(
-            request_type=rtype,  # type: ignore[arg-type]
-            content="",
-            category=category,
-            place=place,
-            supervision_channel=params.get("supervision_channel", ""),
-        )
+    proposal = dispatch_propose(
+        category=category, place=place, supervision_channel=params.get("supervision_channel", "")
     )
     return render(
         request,

@@ -1,0 +1,1 @@
+"""The forms of the order screens, by screen: transitions, intake, handling panels."""

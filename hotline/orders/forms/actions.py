@@ -1,0 +1,441 @@
+"""One form per transition on the order page. A form validates the input and calls the one
+service function of its action; views stay thin (STYLE §7). Which forms a user is offered is
+decided by `rules.available_actions`, never here."""
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from hotline.accounts.models import User
+from hotline.accounts.roles import Role
+from hotline.catalogue.models import ExclusionReason
+from hotline.core.forms import model_field
+from hotline.core.text import MAX_REASON, MAX_TEXT
+from hotline.orders import services
+from hotline.orders.models import Action, Order, Satisfaction
+from hotline.orders.rules import orders_visible_to
+from hotline.units.models import Unit
+from hotline.units.selectors import member_units
+
+
+class ActionForm(forms.Form):
+    action: ClassVar[str]
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    submit_label: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, order: Order, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["version"] = order.version
+        kwargs.setdefault("prefix", self.action)
+        super().__init__(*args, **kwargs)
+        self.order, self.user = order, user
+
+    @property
+    def label(self) -> str:
+        return str(Action(self.action).label)
+
+    def perform(self) -> Order:
+        raise NotImplementedError
+
+    def _common(self) -> dict[str, Any]:
+        return {
+            "order": self.order,
+            "actor": self.user,
+            "expected_version": self.cleaned_data["version"],
+        }
+
+
+def _reason(label: "StrOrPromise", required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class UnitsMixin(forms.Form):
+    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
+    assisting_units = forms.ModelMultipleChoiceField(
+        label=_("协办单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    def _setup_units(self) -> None:
+        model_field(self, "lead_unit").queryset = member_units()
+        model_field(self, "assisting_units").queryset = member_units()
+
+
+class AcceptForm(ActionForm):
+    action = Action.ACCEPT
+
+    def perform(self) -> Order:
+        return services.order_accept(**self._common())
+
+
+class NotAcceptForm(ActionForm):
+    action = Action.NOT_ACCEPT
+    exclusion = forms.ModelChoiceField(
+        label=_("不予受理情形（第十二条）"), queryset=ExclusionReason.objects.all()
+    )
+    note = _reason(_("说明"), required=False)
+
+    def perform(self) -> Order:
+        return services.order_not_accept(
+            exclusion=self.cleaned_data["exclusion"],
+            note=self.cleaned_data["note"],
+            **self._common(),
+        )
+
+
+class AnswerForm(ActionForm):
+    action = Action.ANSWER
+    answer = forms.CharField(
+        label=_("答复内容"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def perform(self) -> Order:
+        return services.order_answer(answer=self.cleaned_data["answer"], **self._common())
+
+
+class MergeForm(ActionForm):
+    action = Action.MERGE
+    into = forms.CharField(label=_("并入工单编号"), max_length=24)
+    note = _reason(_("说明"), required=False)
+
+    def clean_into(self) -> Order:
+        number = self.cleaned_data["into"].strip()
+        target = orders_visible_to(self.user).filter(number=number).first()
+        if target is None:
+            raise forms.ValidationError(_("找不到工单 %(number)s。"), params={"number": number})
+        return target
+
+    def perform(self) -> Order:
+        return services.order_merge(
+            into=self.cleaned_data["into"], note=self.cleaned_data["note"], **self._common()
+        )
+
+
+class SubmitReviewForm(ActionForm):
+    action = Action.SUBMIT_REVIEW
+    opinion = _reason(_("初步意见"))
+    proposed_unit = forms.ModelChoiceField(
+        label=_("建议承办单位"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_field(self, "proposed_unit").queryset = member_units()
+        if self.order.category and self.order.category.lead_unit_id:
+            self.fields["proposed_unit"].initial = self.order.category.lead_unit_id
+
+    def perform(self) -> Order:
+        return services.order_submit_for_review(
+            opinion=self.cleaned_data["opinion"],
+            proposed_unit=self.cleaned_data["proposed_unit"],
+            **self._common(),
+        )
+
+
+class ReviewApproveForm(ActionForm, UnitsMixin):
+    action = Action.REVIEW_APPROVE
+    note = _reason(_("审核意见"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._setup_units()
+        proposed = self.order.events.filter(action=Action.SUBMIT_REVIEW).order_by("-at").first()
+        code = (proposed.data or {}).get("proposed_unit") if proposed else None
+        if code:
+            self.fields["lead_unit"].initial = (
+                Unit.objects.filter(code=code).values_list("pk", flat=True).first()
+            )
+
+    def perform(self) -> Order:
+        data = self.cleaned_data
+        return services.order_review_approve(
+            lead_unit=data["lead_unit"],
+            assisting_units=list(data["assisting_units"]),
+            note=data["note"],
+            **self._common(),
+        )
+
+
+class ReviewSendBackForm(ActionForm):
+    action = Action.REVIEW_SEND_BACK
+    note = _reason(_("退回意见"))
+
+    def perform(self) -> Order:
+        return services.order_review_send_back(note=self.cleaned_data["note"], **self._common())
+
+
+class DispatchForm(ActionForm, UnitsMixin):
+    action = Action.DISPATCH
+    reason = _reason(_("派单说明"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._setup_units()
+        if self.order.category and self.order.category.lead_unit_id:
+            self.fields["lead_unit"].initial = self.order.category.lead_unit_id
+
+    def perform(self) -> Order:
+        data = self.cleaned_data
+        return services.order_dispatch(
+            lead_unit=data["lead_unit"],
+            assisting_units=list(data["assisting_units"]),
+            reason=data["reason"],
+            **self._common(),
+        )
+
+
+class SignForm(ActionForm):
+    action = Action.SIGN
+    handler = forms.ModelChoiceField(
+        label=_("承办人"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(unit=self.order.lead_unit, is_active=True)
+        model_field(self, "handler").queryset = User.objects.filter(
+            pk__in=[u.pk for u in staff if u.has_role(Role.HANDLER)]
+        )
+
+    def perform(self) -> Order:
+        return services.order_sign(handler=self.cleaned_data["handler"], **self._common())
+
+
+class ReturnForm(ActionForm):
+    action = Action.RETURN
+    reason = _reason(_("退单理由"))
+    suggested_unit = forms.ModelChoiceField(
+        label=_("建议承办单位"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_field(self, "suggested_unit").queryset = member_units()
+
+    def perform(self) -> Order:
+        return services.order_return(
+            reason=self.cleaned_data["reason"],
+            suggested_unit=self.cleaned_data["suggested_unit"],
+            **self._common(),
+        )
+
+
+class ReturnUpheldForm(ActionForm, UnitsMixin):
+    action = Action.RETURN_UPHELD
+    reason = _reason(_("审核意见"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._setup_units()
+        event = self.order.events.filter(action=Action.RETURN).order_by("-at").first()
+        code = (event.data or {}).get("suggested_unit") if event else None
+        if code:
+            self.fields["lead_unit"].initial = (
+                Unit.objects.filter(code=code).values_list("pk", flat=True).first()
+            )
+
+    def perform(self) -> Order:
+        data = self.cleaned_data
+        return services.order_decide_return(
+            uphold=True,
+            lead_unit=data["lead_unit"],
+            assisting_units=list(data["assisting_units"]),
+            reason=data["reason"],
+            **self._common(),
+        )
+
+
+class ReturnRefusedForm(ActionForm):
+    action = Action.RETURN_REFUSED
+    reason = _reason(_("驳回理由"))
+
+    def perform(self) -> Order:
+        return services.order_decide_return(
+            uphold=False, reason=self.cleaned_data["reason"], **self._common()
+        )
+
+
+class RedispatchForm(ActionForm, UnitsMixin):
+    action = Action.REDISPATCH
+    reason = _reason(_("改派理由"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._setup_units()
+
+    def perform(self) -> Order:
+        data = self.cleaned_data
+        return services.order_redispatch(
+            lead_unit=data["lead_unit"],
+            assisting_units=list(data["assisting_units"]),
+            reason=data["reason"],
+            **self._common(),
+        )
+
+
+class ExtensionRequestForm(ActionForm):
+    action = Action.EXTENSION_REQUEST
+    reason = _reason(_("延期理由"))
+
+    def perform(self) -> Order:
+        return services.order_request_extension(
+            reason=self.cleaned_data["reason"], **self._common()
+        )
+
+
+class ExtensionApproveForm(ActionForm):
+    action = Action.EXTENSION_APPROVED
+    reason = _reason(_("审批意见"), required=False)
+
+    def perform(self) -> Order:
+        return services.order_decide_extension(
+            approve=True, reason=self.cleaned_data["reason"], **self._common()
+        )
+
+
+class ExtensionDenyForm(ActionForm):
+    action = Action.EXTENSION_DENIED
+    reason = _reason(_("不批准理由"))
+
+    def perform(self) -> Order:
+        return services.order_decide_extension(
+            approve=False, reason=self.cleaned_data["reason"], **self._common()
+        )
+
+
+class ReplyForm(ActionForm):
+    action = Action.REPLY
+    text = forms.CharField(
+        label=_("答复内容"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def perform(self) -> Order:
+        return services.order_reply(text=self.cleaned_data["text"], **self._common())
+
+
+class ReplyApproveForm(ActionForm):
+    action = Action.REPLY_APPROVED
+    reason = _reason(_("审批意见"), required=False)
+
+    def perform(self) -> Order:
+        return services.order_decide_reply(
+            approve=True, reason=self.cleaned_data["reason"], **self._common()
+        )
+
+
+class ReplyRejectForm(ActionForm):
+    action = Action.REPLY_REJECTED
+    reason = _reason(_("退回理由"))
+
+    def perform(self) -> Order:
+        return services.order_decide_reply(
+            approve=False, reason=self.cleaned_data["reason"], **self._common()
+        )
+
+
+class ReplyAcceptForm(ActionForm):
+    action = Action.REPLY_ACCEPTED
+    reason = _reason(_("审查意见"), required=False)
+
+    def perform(self) -> Order:
+        return services.order_check_reply(
+            accept=True, reason=self.cleaned_data["reason"], **self._common()
+        )
+
+
+class ReplySendBackForm(ActionForm):
+    action = Action.REPLY_SENT_BACK
+    reason = _reason(_("退回重办理由"))
+
+    def perform(self) -> Order:
+        return services.order_check_reply(
+            accept=False, reason=self.cleaned_data["reason"], **self._common()
+        )
+
+
+class CallbackForm(ActionForm):
+    action = Action.CALLBACK
+    satisfaction = forms.ChoiceField(
+        label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    note = _reason(_("回访记录（不满意时必填）"), required=False)
+
+    def perform(self) -> Order:
+        return services.order_record_callback(
+            satisfaction=self.cleaned_data["satisfaction"],
+            note=self.cleaned_data["note"],
+            **self._common(),
+        )
+
+
+class ReopenForm(ActionForm):
+    action = Action.REOPEN
+    reason = _reason(_("重办理由"))
+
+    def perform(self) -> Order:
+        return services.order_reopen(reason=self.cleaned_data["reason"], **self._common())
+
+
+class CloseForm(ActionForm):
+    action = Action.CLOSE
+    reason = _reason(_("办结说明"))
+
+    def perform(self) -> Order:
+        return services.order_close(reason=self.cleaned_data["reason"], **self._common())
+
+
+class UrgeForm(ActionForm):
+    action = Action.URGE
+    note = _reason(_("催办内容"))
+
+    def perform(self) -> Order:
+        return services.order_urge(note=self.cleaned_data["note"], **self._common())
+
+
+class SuperviseForm(ActionForm):
+    action = Action.SUPERVISE
+    note = _reason(_("督办意见"))
+
+    def perform(self) -> Order:
+        return services.order_supervise(note=self.cleaned_data["note"], **self._common())
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    form.action: form
+    for form in (
+        AcceptForm,
+        NotAcceptForm,
+        AnswerForm,
+        MergeForm,
+        SubmitReviewForm,
+        ReviewApproveForm,
+        ReviewSendBackForm,
+        DispatchForm,
+        SignForm,
+        ReturnForm,
+        ReturnUpheldForm,
+        ReturnRefusedForm,
+        RedispatchForm,
+        ExtensionRequestForm,
+        ExtensionApproveForm,
+        ExtensionDenyForm,
+        ReplyForm,
+        ReplyApproveForm,
+        ReplyRejectForm,
+        ReplyAcceptForm,
+        ReplySendBackForm,
+        CallbackForm,
+        ReopenForm,
+        CloseForm,
+        UrgeForm,
+        SuperviseForm,
+    )
+}

@@ -1,0 +1,215 @@
+"""The operator's intake screen: the request and the decision, validated together."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hotline.accounts.models import User
+from hotline.catalogue.models import (
+    Category,
+    EmergencySituation,
+    ExclusionReason,
+    MajorIncidentKind,
+    RequestType,
+    RescueLine,
+)
+from hotline.core.forms import choice_field, model_field
+from hotline.core.text import MAX_REASON, MAX_TEXT
+from hotline.orders.models import Order, SupervisionChannel
+from hotline.orders.rules import orders_visible_to
+from hotline.orders.services import Decision, Outcome, Request
+from hotline.privacy.personal import phone_is_valid
+from hotline.units.models import Place, Unit
+from hotline.units.selectors import member_units
+
+
+class GroupedPlaceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Place) -> str:  # type: ignore[override]
+        return f"{obj.name}（{obj.unit.name}）"
+
+
+class IntakeForm(forms.Form):
+    """The operator's intake screen: the request and the decision, validated together."""
+
+    caller_phone = forms.CharField(label=_("来电号码"), max_length=30, required=False)
+    caller_name = forms.CharField(label=_("姓名"), max_length=40, required=False)
+    request_type = forms.ModelChoiceField(
+        label=_("诉求类型"),
+        queryset=RequestType.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    supervision_channel = forms.ChoiceField(
+        label=_("监督渠道（第十八条）"), choices=(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("事项分类"), queryset=Category.objects.none(), required=False
+    )
+    place = GroupedPlaceField(
+        empty_label=_("（未选择）"),
+        label=_("社区/村"),
+        queryset=Place.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "refresh"}),
+    )
+    address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
+    content = forms.CharField(
+        label=_("诉求内容"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("请记录诉求内容。")},
+    )
+    is_confidential = forms.BooleanField(label=_("来电人要求保密"), required=False)
+    emergency_situation = forms.ModelChoiceField(
+        label=_("紧急联动情形（第十三条）"),
+        queryset=EmergencySituation.objects.none(),
+        required=False,
+    )
+    rescue_lines = forms.MultipleChoiceField(
+        label=_("已引导拨打"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    major_incident = forms.ModelChoiceField(
+        label=_("重大突发事件（第十七条）"),
+        queryset=MajorIncidentKind.objects.none(),
+        required=False,
+    )
+
+    outcome = forms.ChoiceField(
+        label=_("处理方式"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择处理方式。")},
+    )
+    answer = forms.CharField(
+        label=_("答复内容"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    knowledge_ref = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+    exclusion = forms.ModelChoiceField(
+        label=_("不予受理情形（第十二条）"), queryset=ExclusionReason.objects.none(), required=False
+    )
+    exclusion_note = forms.CharField(label=_("说明"), max_length=500, required=False)
+    merge_into = forms.CharField(label=_("并入工单编号"), max_length=24, required=False)
+    related = forms.CharField(
+        label=_("关联工单编号"), max_length=400, required=False, help_text=_("多个编号用空格分隔")
+    )
+    lead_unit = forms.ModelChoiceField(
+        label=_("主办单位"), queryset=Unit.objects.none(), required=False
+    )
+    assisting_units = forms.ModelMultipleChoiceField(
+        label=_("协办单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    override_reason = forms.CharField(
+        label=_("不采用派单建议的理由"), max_length=500, required=False
+    )
+    opinion = forms.CharField(
+        label=_("初步意见"),
+        max_length=MAX_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        model_field(self, "request_type").queryset = RequestType.objects.all()
+        model_field(self, "category").queryset = Category.objects.filter(
+            is_active=True, parent__isnull=False
+        ).select_related("parent")
+        model_field(self, "place").queryset = Place.objects.filter(is_active=True).select_related(
+            "unit"
+        )
+        model_field(self, "emergency_situation").queryset = EmergencySituation.objects.all()
+        model_field(self, "major_incident").queryset = MajorIncidentKind.objects.all()
+        model_field(self, "exclusion").queryset = ExclusionReason.objects.all()
+        model_field(self, "lead_unit").queryset = member_units()
+        model_field(self, "assisting_units").queryset = member_units()
+        choice_field(self, "rescue_lines").choices = [
+            (line.code, str(line)) for line in RescueLine.objects.all()
+        ]
+        choice_field(self, "outcome").choices = Outcome.choices
+        choice_field(self, "supervision_channel").choices = SupervisionChannel.choices
+
+    def clean_caller_phone(self) -> str:
+        phone = self.cleaned_data["caller_phone"].strip()
+        if phone and not phone_is_valid(phone):
+            raise forms.ValidationError(_("号码格式不正确，请输入 7–13 位数字。"))
+        return phone
+
+    def _visible_order(self, number: str) -> Order:
+        target = orders_visible_to(self.user).filter(number=number.strip().upper()).first()
+        if target is None:
+            raise forms.ValidationError(_("找不到工单 %(number)s。"), params={"number": number})
+        return target
+
+    def clean_merge_into(self) -> Order | None:
+        number = self.cleaned_data["merge_into"].strip()
+        return self._visible_order(number) if number else None
+
+    def clean_related(self) -> list[Order]:
+        return [
+            self._visible_order(number) for number in self.cleaned_data["related"].split() if number
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome = data.get("outcome")
+        required = {
+            "answer": ["answer"],
+            "not_accept": ["exclusion"],
+            "merge": ["merge_into"],
+            "dispatch": ["lead_unit"],
+            "review": ["opinion"],
+        }.get(outcome or "", [])
+        messages = {
+            "answer": _("请填写答复内容。"),
+            "exclusion": _("请选择不予受理的情形。"),
+            "merge_into": _("请填写要并入的工单编号。"),
+            "lead_unit": _("请选择主办单位。"),
+            "opinion": _("请填写初步意见。"),
+        }
+        for name in required:
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, messages[name])
+        return data
+
+    def to_request(self) -> Request:
+
+        data = self.cleaned_data
+        return Request(
+            request_type=data["request_type"],
+            content=data["content"],
+            caller_phone=data["caller_phone"],
+            caller_name=data["caller_name"],
+            category=data["category"],
+            place=data["place"],
+            address=data["address"],
+            is_confidential=data["is_confidential"],
+            supervision_channel=data["supervision_channel"] or "",
+            emergency_situation=data["emergency_situation"],
+            rescue_lines=data["rescue_lines"],
+            major_incident=data["major_incident"],
+        )
+
+    def to_decision(self) -> Decision:
+
+        data = self.cleaned_data
+        return Decision(
+            outcome=data["outcome"],
+            answer=data["answer"],
+            knowledge_ref=data["knowledge_ref"],
+            exclusion=data["exclusion"],
+            exclusion_note=data["exclusion_note"],
+            merge_into=data["merge_into"],
+            lead_unit=data["lead_unit"],
+            assisting_units=list(data["assisting_units"]),
+            override_reason=data["override_reason"],
+            opinion=data["opinion"],
+            related=data["related"],
+        )

@@ -1,0 +1,111 @@
+"""What every transition does the same way: lock the order row, check the version the actor
+saw, authorize through the rules table, save the changed fields with a new version; and the
+assignment of units that dispatch, review, re-dispatch and upheld returns share."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from hotline.accounts.models import User
+from hotline.calendar.services import deadline_compute
+from hotline.core.errors import Conflict, InvalidInput, WrongState
+from hotline.orders.models import Assignment, ExtensionStatus, Order, Status
+from hotline.orders.rules import authorize
+from hotline.units.models import Unit
+
+
+def lock(order: Order, expected_version: int | None = None) -> Order:
+    """The order's row, locked until the transaction ends; Conflict when it is no longer the
+    version the actor saw."""
+    locked = (
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins
+        # (category, lead_unit); only the order row needs the lock.
+        Order.objects.select_for_update(of=("self",))
+        .select_related("request_type", "category", "lead_unit")
+        .get(pk=order.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict()
+    return locked
+
+
+def begin(order: Order, actor: User, action: str, expected_version: int | None) -> Order:
+    """Lock the order and authorize `action` for `actor` on it (`rules.RULES`)."""
+    locked = lock(order, expected_version)
+    authorize(actor, locked, action)
+    return locked
+
+
+def save(order: Order, fields: Sequence[str]) -> None:
+    """Save the changed fields with a new version (a form holding the old one is refused)."""
+    order.version += 1
+    order.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def held_by(order: Order) -> Unit:
+    """The order's lead unit; only orders a unit holds reach the callers of this."""
+    if order.lead_unit is None:
+        raise WrongState(_("工单尚未派单。"))
+    return order.lead_unit
+
+
+def order_limit(order: Order) -> int:
+    """The order's limit in working days: the category's own where a law sets one, else the
+    request type's (Art. 14; Art. 14(2) 法律、法规对办理时限另有规定的,从其规定)."""
+    if order.category is not None and order.category.limit_working_days is not None:
+        return order.category.limit_working_days
+    return order.request_type.limit_working_days
+
+
+def _check_units(lead: Unit, assisting_units: Sequence[Unit]) -> list[Unit]:
+    if not lead.is_active or not lead.is_member:
+        raise InvalidInput(_("“%(unit)s”不是可承办工单的成员单位。") % {"unit": lead.name})
+    assisting: list[Unit] = []
+    for unit in assisting_units:
+        if unit.pk == lead.pk or unit in assisting:
+            continue
+        if not unit.is_active or not unit.is_member:
+            raise InvalidInput(_("“%(unit)s”不是可承办工单的成员单位。") % {"unit": unit.name})
+        assisting.append(unit)
+    return assisting
+
+
+ASSIGN_FIELDS = (
+    "lead_unit",
+    "handler",
+    "dispatched_at",
+    "signed_at",
+    "limit_working_days",
+    "due_at",
+    "extension_status",
+    "extension_count",
+    "status",
+)
+
+
+def assign(
+    order: Order, *, lead: Unit, assisting_units: Sequence[Unit], now: datetime
+) -> list[Unit]:
+    """Give the order to its lead and assisting units and start their clock (DESIGN §3: the
+    clock starts at dispatch; a re-dispatch restarts it for the new unit). Changes the fields
+    of ASSIGN_FIELDS; the caller saves them."""
+    assisting = _check_units(lead, assisting_units)
+    Assignment.objects.filter(order=order, is_active=True).update(is_active=False, ended_at=now)
+    Assignment.objects.create(order=order, unit=lead, role=Assignment.Role.LEAD, assigned_at=now)
+    for unit in assisting:
+        Assignment.objects.create(
+            order=order, unit=unit, role=Assignment.Role.ASSIST, assigned_at=now
+        )
+    limit = order_limit(order)
+    order.lead_unit = lead
+    order.handler = None
+    order.dispatched_at = now
+    order.signed_at = None
+    order.limit_working_days = limit
+    order.due_at = deadline_compute(start=now, working_days=limit).due_at
+    # A new unit may apply for its own one extension (Art. 14(2)); a pending one lapses.
+    order.extension_status = ExtensionStatus.NONE
+    order.extension_count = 0
+    order.status = Status.DISPATCHED
+    return assisting

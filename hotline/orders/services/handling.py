@@ -1,0 +1,226 @@
+"""Handling that changes no state (Art. 10, 15, 16, 22): notes and contact records, urges and
+supervision and their acknowledgement, the host unit's corrections, attachments, and
+revealing the caller to someone who must contact them. Each is authorized by the rules table
+and written to the order's history in its own transaction."""
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hotline import clock
+from hotline.accounts.models import User
+from hotline.audit.models import AuditEntry
+from hotline.audit.services import audit_record
+from hotline.core.errors import Conflict, InvalidInput, NotAllowed, WrongState
+from hotline.core.text import MAX_REASON, MAX_TEXT, clean_text
+from hotline.orders import history, messages
+from hotline.orders.attachments import check_uploads
+from hotline.orders.models import FINAL_STATES, Action, Attachment, Note, Order, Urge
+from hotline.orders.services.base import begin, held_by, save
+
+MAX_REVEAL_REASON = 200
+# A contact time a little ahead of the server's clock is a clock difference, not the future.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@transaction.atomic
+def order_add_note(
+    *,
+    order: Order,
+    actor: User,
+    text: str,
+    kind: str = Note.Kind.NOTE,
+    method: str = "",
+    contacted_at: datetime | None = None,
+) -> Note:
+    """Record a handling note, or that the caller was contacted (when and how), on an order
+    the actor's unit holds (lead or assisting) or that the operating centre follows."""
+    if kind not in Note.Kind.values:
+        raise InvalidInput(_("未知的记录类别。"))
+    order = begin(order, actor, Action.CONTACT if kind == Note.Kind.CONTACT else Action.NOTE, None)
+    text = clean_text(text, field=_("记录内容"), limit=MAX_TEXT)
+    now = clock.now()
+    if kind == Note.Kind.CONTACT:
+        if method not in Note.Method.values:
+            raise InvalidInput(_("请选择联系方式。"))
+        contacted_at = contacted_at or now
+        if contacted_at > now + CLOCK_SKEW:
+            raise InvalidInput(_("联系时间不能晚于现在。"))
+    else:
+        method, contacted_at = "", None
+    note = Note.objects.create(
+        order=order,
+        unit=actor.unit,
+        author=actor,
+        kind=kind,
+        method=method,
+        contacted_at=contacted_at,
+        text=text,
+        created_at=now,
+    )
+    history.noted(order, actor=actor, note=note)
+    return note
+
+
+@transaction.atomic
+def order_urge(
+    *, order: Order, actor: User, note: str, expected_version: int | None = None
+) -> Order:
+    """An operator urges the unit (催办, Art. 16: 跟踪落实); the unit must acknowledge it."""
+    order = begin(order, actor, Action.URGE, expected_version)
+    note = clean_text(note, field=_("催办内容"), limit=MAX_REASON)
+    order.urge_count += 1
+    save(order, ["urge_count"])
+    event = history.urged(order, action=Action.URGE, actor=actor, note=note)
+    Urge.objects.create(
+        order=order, unit=held_by(order), kind=Urge.Kind.URGE, note=note, by=actor, at=event.at
+    )
+    messages.urged(order, event)
+    return order
+
+
+@transaction.atomic
+def order_supervise(
+    *, order: Order, actor: User, note: str, expected_version: int | None = None
+) -> Order:
+    """The host or supervising unit puts the order under supervision (督办, Art. 5, 6); the
+    unit's manager and leader are told and the unit must acknowledge it."""
+    order = begin(order, actor, Action.SUPERVISE, expected_version)
+    note = clean_text(note, field=_("督办意见"), limit=MAX_REASON)
+    order.is_supervised = True
+    save(order, ["is_supervised"])
+    event = history.urged(order, action=Action.SUPERVISE, actor=actor, note=note)
+    Urge.objects.create(
+        order=order,
+        unit=held_by(order),
+        kind=Urge.Kind.SUPERVISE,
+        note=note,
+        by=actor,
+        at=event.at,
+    )
+    messages.supervised(order, event)
+    return order
+
+
+@transaction.atomic
+def urge_acknowledge(*, urge: Urge, actor: User) -> Urge:
+    """The unit confirms it has seen an urge or a supervision (催办/督办须确认)."""
+    locked = Urge.objects.select_for_update().select_related("order").get(pk=urge.pk)
+    order = begin(locked.order, actor, Action.URGE_ACK, None)
+    if actor.unit_id != locked.unit_id:
+        raise NotAllowed(_("只有被催办的单位可以确认。"))
+    if locked.acknowledged_at is not None:
+        raise Conflict(_("该催办已由 %(who)s 确认。") % {"who": locked.acknowledged_by})
+    locked.acknowledged_by, locked.acknowledged_at = actor, clock.now()
+    locked.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    history.urge_acknowledged(order, actor=actor, urge=locked)
+    return locked
+
+
+CORRECTABLE_FIELDS = (
+    "request_type",
+    "category",
+    "place",
+    "address",
+    "title",
+    "supervision_channel",
+)
+
+
+@transaction.atomic
+def order_correct(
+    *,
+    order: Order,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> Order:
+    """The host unit corrects an order's classification or place (更正), the only change an
+    archived order admits. Each correction keeps the old and new values in the history, so
+    statistics can be traced (Art. 19, 21: 弄虚作假 is accountable)."""
+    order = begin(order, actor, Action.CORRECT, expected_version)
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("不能更正这些字段：%(fields)s") % {"fields": "、".join(sorted(unknown))}
+        )
+    reason = clean_text(reason, field=_("更正理由"), limit=MAX_REASON)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in changes.items():
+        old = getattr(order, name)
+        if old == value:
+            continue
+        before[name] = getattr(old, "pk", old)
+        after[name] = getattr(value, "pk", value)
+        setattr(order, name, value)
+    if not after:
+        raise InvalidInput(_("没有需要更正的内容。"))
+    save(order, list(after))
+    history.corrected(order, actor=actor, reason=reason, before=before, after=after)
+    return order
+
+
+@transaction.atomic
+def order_reveal_caller(*, order: Order, actor: User, reason: str) -> tuple[str, str]:
+    """Show the caller's name and phone in clear to someone who must contact them; every
+    reveal is written to the audit trail (Art. 22: 不得泄露市民个人信息)."""
+    order = begin(order, actor, Action.REVEAL, None)
+    reason = clean_text(reason, field=_("查看事由"), limit=MAX_REVEAL_REASON)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.REVEAL_PERSONAL_DATA,
+        target=order.number,
+        reason=reason,
+    )
+    return order.caller_name, order.caller_phone
+
+
+@transaction.atomic
+def attachments_add(
+    *,
+    order: Order,
+    actor: User | None,
+    uploads: Sequence[UploadedFile],
+    kind: str = Attachment.Kind.REQUEST,
+) -> list[Attachment]:
+    """Attach files to an order, all or none. `actor` None is the caller on the portal, at the
+    moment the order is submitted."""
+    if actor is not None:
+        order = begin(order, actor, Action.ATTACH, None)
+    elif order.status in FINAL_STATES:
+        raise WrongState(_("工单已办结归档，不能再上传附件。"))
+    if kind not in Attachment.Kind.values:
+        raise InvalidInput(_("未知的附件类别。"))
+    types = check_uploads(uploads)
+    now = clock.now()
+    saved = []
+    for upload, content_type in zip(uploads, types, strict=True):
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        attachment = Attachment(
+            order=order,
+            kind=kind,
+            original_name=(upload.name or "file")[:200],
+            content_type=content_type,
+            size=upload.size or 0,
+            sha256=digest.hexdigest(),
+            uploaded_by=actor,
+            uploaded_at=now,
+        )
+        attachment.file.save(upload.name or "file", upload, save=False)
+        attachment.save()
+        saved.append(attachment)
+    if saved:
+        history.attached(
+            order, actor=actor, at=now, files=[a.original_name for a in saved], kind=kind
+        )
+    return saved

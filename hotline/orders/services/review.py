@@ -1,0 +1,80 @@
+"""The host unit's review of complaints and reports before dispatch (Art. 14(2): 热线工作人员
+提出初步意见提交热线主办单位审核)."""
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hotline import clock
+from hotline.accounts.models import User
+from hotline.core.text import MAX_REASON, clean_text
+from hotline.orders import history, messages
+from hotline.orders.models import Action, Order, Status
+from hotline.orders.services.base import ASSIGN_FIELDS, assign, begin, save
+from hotline.units.models import Unit
+
+
+@transaction.atomic
+def order_submit_for_review(
+    *,
+    order: Order,
+    actor: User,
+    opinion: str,
+    proposed_unit: Unit | None = None,
+    expected_version: int | None = None,
+) -> Order:
+    """Send a complaint or report to the host unit's review with the operator's preliminary
+    opinion and proposed unit, which the reviewer sees preselected."""
+    order = begin(order, actor, Action.SUBMIT_REVIEW, expected_version)
+    from_status = order.status
+    order.preliminary_opinion = clean_text(opinion, field=_("初步意见"), limit=MAX_REASON)
+    order.status = Status.PENDING_REVIEW
+    save(order, ["preliminary_opinion", "status"])
+    event = history.submitted_for_review(
+        order, actor=actor, from_status=from_status, proposed_unit=proposed_unit
+    )
+    messages.review_requested(order, event)
+    return order
+
+
+@transaction.atomic
+def order_review_approve(
+    *,
+    order: Order,
+    actor: User,
+    lead_unit: Unit,
+    assisting_units: Sequence[Unit] = (),
+    note: str = "",
+    expected_version: int | None = None,
+) -> Order:
+    """The host unit approves a complaint or report and dispatches it (Art. 14(2):
+    谁主管谁负责 and 属地管理优先); the working-day clock starts now."""
+    order = begin(order, actor, Action.REVIEW_APPROVE, expected_version)
+    note = clean_text(note, field=_("审核意见"), required=False, limit=MAX_REASON)
+    from_status = order.status
+    assisting = assign(order, lead=lead_unit, assisting_units=assisting_units, now=clock.now())
+    save(order, ASSIGN_FIELDS)
+    event = history.assigned(
+        order,
+        action=Action.REVIEW_APPROVE,
+        actor=actor,
+        from_status=from_status,
+        reason=note,
+        assisting=assisting,
+    )
+    messages.dispatched(order, event, assisting)
+    return order
+
+
+@transaction.atomic
+def order_review_send_back(
+    *, order: Order, actor: User, note: str, expected_version: int | None = None
+) -> Order:
+    """The host unit sends a proposal back to the operating centre with a note."""
+    order = begin(order, actor, Action.REVIEW_SEND_BACK, expected_version)
+    note = clean_text(note, field=_("退回意见"), limit=MAX_REASON)
+    from_status, order.status = order.status, Status.RECEIVED
+    save(order, ["status"])
+    history.sent_back_from_review(order, actor=actor, from_status=from_status, reason=note)
+    return order
