@@ -5,12 +5,18 @@ from datetime import datetime
 from typing import Any
 
 from django.test import TestCase
+from django.utils import timezone
 
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 from hotline.accounts.services import account_create
+from hotline.calendar.index import index_invalidate
+from hotline.calendar.models import CalendarDay
+from hotline.calendar.services import calendar_seed_from_package
 from hotline.catalogue.models import Category, RequestType
 from hotline.catalogue.services import catalogue_load
+from hotline.knowledge.models import Synonym
+from hotline.knowledge.services import synonyms_load
 from hotline.orders import services
 from hotline.orders.models import Channel, Order
 from hotline.units.models import Unit
@@ -64,7 +70,7 @@ class Personas:
 
     def create_order(
         self, *, request_type: str = "help", category: str | None = "urban.02", **kwargs
-    ) -> Order:  # type: ignore[no-untyped-def]
+    ) -> Order:
         defaults: dict[str, Any] = {
             "caller_name": "张三",
             "caller_phone": "13812345678",
@@ -81,7 +87,7 @@ class Personas:
 
     def dispatched_order(
         self, *, request_type: str = "help", unit: Unit | None = None, **kwargs
-    ) -> Order:  # type: ignore[no-untyped-def]
+    ) -> Order:
         order = self.create_order(request_type=request_type, **kwargs)
         unit = unit or self.unit_a
         if order.request_type.needs_review:
@@ -92,12 +98,12 @@ class Personas:
         order = services.order_accept(order=order, actor=self.operator)
         return services.order_dispatch(order=order, actor=self.operator, lead_unit=unit)
 
-    def in_progress_order(self, **kwargs) -> Order:  # type: ignore[no-untyped-def]
+    def in_progress_order(self, **kwargs) -> Order:
         order = self.dispatched_order(**kwargs)
         handler = self.handler_a if order.lead_unit_id == self.unit_a.pk else self.handler_b
         return services.order_sign(order=order, actor=handler)
 
-    def reply_checked_order(self, **kwargs) -> Order:  # type: ignore[no-untyped-def]
+    def reply_checked_order(self, **kwargs) -> Order:
         order = self.in_progress_order(**kwargs)
         order = services.order_reply(
             order=order, actor=self.handler_a, text="已现场核查并拆除违法建设。"
@@ -117,20 +123,12 @@ class BaseTestCase(Personas, TestCase):
 
 def aware(text: str) -> datetime:
     """'2025-09-30 10:00' in Asia/Shanghai."""
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.strptime(text, "%Y-%m-%d %H:%M"))
 
 
 def restore_migration_data() -> None:
     """Put back what data migrations wrote (the working-day calendar, the synonym groups)
     after a TransactionTestCase emptied the tables, so later tests see a migrated database."""
-    from hotline.calendar.index import index_invalidate
-    from hotline.calendar.models import CalendarDay
-    from hotline.calendar.services import calendar_seed_from_package
-    from hotline.knowledge.models import Synonym
-    from hotline.knowledge.services import synonyms_load
-
     if not CalendarDay.objects.exists():
         calendar_seed_from_package()
         index_invalidate()

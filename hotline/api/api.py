@@ -30,14 +30,14 @@ api = NinjaAPI(
 
 
 @api.exception_handler(DomainError)
-def domain_error(request: HttpRequest, exc: DomainError):  # type: ignore[no-untyped-def]
+def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(
         request, {"code": exc.code, "message": exc.message}, status=exc.http_status
     )
 
 
 @api.exception_handler(ValidationError)
-def validation_error(request: HttpRequest, exc: ValidationError):  # type: ignore[no-untyped-def]
+def validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(
         request,
         {"code": "invalid_input", "message": "请求格式不正确", "detail": exc.errors},
@@ -46,7 +46,7 @@ def validation_error(request: HttpRequest, exc: ValidationError):  # type: ignor
 
 
 @api.exception_handler(AuthenticationError)
-def auth_error(request: HttpRequest, exc: AuthenticationError):  # type: ignore[no-untyped-def]
+def auth_error(request: HttpRequest, exc: AuthenticationError):
     return api.create_response(
         request, {"code": "unauthorized", "message": "需要有效的接口令牌"}, status=401
     )
@@ -118,7 +118,7 @@ class OrderIn(Schema):
     major_incident: str | None = None
 
 
-def _lookup(model, value, label):  # type: ignore[no-untyped-def]
+def _lookup(model, value, label):
     if value in (None, ""):
         return None
     field = "name" if model is Place else ("code" if model is Category else "pk")
@@ -129,7 +129,7 @@ def _lookup(model, value, label):  # type: ignore[no-untyped-def]
 
 
 @api.get("/", auth=None, summary="What this API is and where its OpenAPI document is")
-def index(request: HttpRequest):  # type: ignore[no-untyped-def]
+def index(request: HttpRequest):
     return {
         "name": "12345 hotline API",
         "version": "1",
@@ -138,7 +138,7 @@ def index(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @api.get("/orders", response=list[OrderOut], summary="List the orders the caller may see")
-def list_orders(request: AuthenticatedRequest, status: str = "", limit: int = 50, offset: int = 0):  # type: ignore[no-untyped-def]
+def list_orders(request: AuthenticatedRequest, status: str = "", limit: int = 50, offset: int = 0):
     limit = max(1, min(limit, 200))
     rows = order_list(user=request.user, filters=OrderFilter(status=status))[
         offset : offset + limit
@@ -151,7 +151,7 @@ def list_orders(request: AuthenticatedRequest, status: str = "", limit: int = 50
     response={200: OrderDetailOut, 404: ErrorOut},
     summary="One order with its history",
 )
-def get_order(request: AuthenticatedRequest, number: str):  # type: ignore[no-untyped-def]
+def get_order(request: AuthenticatedRequest, number: str):
     order = order_get_for_user(user=request.user, number=number).order
     base = OrderOut.from_order(order).dict()
     events = [
@@ -171,7 +171,7 @@ def get_order(request: AuthenticatedRequest, number: str):  # type: ignore[no-un
 @api.post(
     "/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut}, summary="Record a request"
 )
-def create_order(request: AuthenticatedRequest, payload: OrderIn):  # type: ignore[no-untyped-def]
+def create_order(request: AuthenticatedRequest, payload: OrderIn):
     user = request.user
     channel = Channel.LINKAGE_110 if user.has_role(Role.LINKAGE) else Channel.INTEGRATED
     order = services.order_create(

@@ -8,7 +8,7 @@ from hotline.accounts.models import ApiToken
 class TokenAuth(HttpBearer):
     """Bearer tokens of machine accounts (stored as SHA-256 digests)."""
 
-    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: HttpRequest, token: str):
         row = (
             ApiToken.objects.select_related("user", "user__unit")
             .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, user__is_active=True)

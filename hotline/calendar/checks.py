@@ -7,13 +7,13 @@ Tagged `database` as Django asks of checks that query it, so it runs with `migra
 from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError
 
+from hotline.calendar.services import calendar_warning
+
 
 @register(Tags.database)
 def calendar_coverage_check(app_configs=None, databases=None, **kwargs) -> list[Warning]:
     if not databases or "default" not in databases:
         return []
-    from hotline.calendar.services import calendar_warning
-
     try:
         message = calendar_warning()
     except DatabaseError:

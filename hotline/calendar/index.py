@@ -15,6 +15,9 @@ compared with the database at most every `RECHECK_SECONDS` (row count and latest
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from django.db.models import Count, Max
+
+from hotline.calendar.models import CalendarDay
 from hotline.core.cache import CachedIndex
 
 RECHECK_SECONDS = 60.0
@@ -96,17 +99,11 @@ _EMPTY = WorkingDayIndex(None, None, [], (0, None))
 
 
 def _fingerprint() -> tuple[int, object]:
-    from django.db.models import Count, Max
-
-    from hotline.calendar.models import CalendarDay
-
     row = CalendarDay.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
     return row["count"], row["latest"]
 
 
 def _load() -> WorkingDayIndex:
-    from hotline.calendar.models import CalendarDay
-
     rows = list(
         CalendarDay.objects.order_by("date").values_list("date", "is_working", "updated_at")
     )

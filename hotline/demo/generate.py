@@ -25,6 +25,7 @@ from hotline.catalogue.models import (
     MajorIncidentKind,
     RequestType,
 )
+from hotline.knowledge.services import knowledge_load_demo
 from hotline.orders import services
 from hotline.orders.models import Channel, Order, Satisfaction, Status
 from hotline.units.models import MEMBER_KINDS, Place, Unit
@@ -420,8 +421,6 @@ class DemoOrders:
 
 def demo_load(*, orders: int = 400) -> DemoSummary:
     """Accounts, the knowledge base and orders for the demo; running it again adds nothing."""
-    from hotline.knowledge.services import knowledge_load_demo
-
     accounts = demo_accounts()
     knowledge_load_demo()
     made = 0

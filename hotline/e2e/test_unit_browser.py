@@ -39,13 +39,13 @@ class UnitBrowserTest(BrowserTestCase):
     def open_action(self, action: str) -> None:
         self.page.locator("summary", has_text=exactly(action)).click()
 
-    def form(self, action: str):  # type: ignore[no-untyped-def]
+    def form(self, action: str):
         return self.page.locator(f"form[action$='/act/{action}/']")
 
     def expect_status(self, label: str) -> None:
         expect(self.page.locator("h1 .status")).to_have_text(label)
 
-    def due_shown(self):  # type: ignore[no-untyped-def]
+    def due_shown(self):
         return self.page.locator("dt:text-is('办理期限') + dd")
 
     def test_handler_signs_and_replies_manager_approves_operator_accepts(self):

@@ -14,7 +14,7 @@ class EntryEventInline(admin.TabularInline):
     fields = ("at", "action", "actor", "from_state", "to_state", "note", "version")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -59,7 +59,7 @@ class EntryAdmin(admin.ModelAdmin):
     ]
     inlines = [EntryEventInline]
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None) -> bool:
         # Entries are withdrawn, never deleted: orders keep referring to them (直接答复).
         return False
 

@@ -116,7 +116,7 @@ class Entry(models.Model):
     def question_list(self) -> list[str]:
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
 
-    def is_valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+    def is_valid_on(self, day) -> bool:
         """True when `day` lies inside the validity period (both ends included)."""
         if self.valid_from is not None and day < self.valid_from:
             return False

@@ -41,12 +41,16 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hotline import clock
 from hotline.core.cache import CachedIndex
+from hotline.knowledge.models import Entry, EntryState, Synonym
+from hotline.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -205,11 +209,6 @@ class KnowledgeIndex:
 
 
 def _fingerprint() -> tuple[object, ...]:
-    from django.db.models import Count, Max
-
-    from hotline.knowledge.models import Entry, Synonym
-    from hotline.units.models import Unit
-
     entries = Entry.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
     synonyms = Synonym.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
     # Units carry no change time; their directory fields are few and short.
@@ -236,9 +235,6 @@ def directory_answer(name: str, phone: str, office_hours: str, duties: Sequence[
 
 
 def _documents() -> list[Doc]:
-    from hotline.knowledge.models import Entry, EntryState
-    from hotline.units.models import Unit
-
     docs = []
     entries = (
         Entry.objects.filter(state=EntryState.PUBLISHED, unit__is_active=True)
@@ -289,8 +285,6 @@ def _documents() -> list[Doc]:
 
 
 def _synonym_groups() -> list[tuple[str, ...]]:
-    from hotline.knowledge.models import Synonym
-
     groups = []
     for synonym in Synonym.objects.filter(is_active=True):
         group = tuple(normalize(word) for word in synonym.words() if len(word) >= 2)
@@ -355,8 +349,6 @@ index_invalidate = _cached.invalidate
 def index_changed(**_: object) -> None:
     """Signal receiver: drop the index now and again when the transaction commits, so that an
     index rebuilt inside the transaction (before the commit) does not outlive it."""
-    from django.db import transaction
-
     index_invalidate()
     transaction.on_commit(index_invalidate)
 

@@ -8,6 +8,7 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 from hotline.notifications.models import Notification
+from hotline.notifications.tasks import deliver_notification
 from hotline.units.models import Unit
 
 Channel = Notification.Channel
@@ -15,11 +16,9 @@ Channel = Notification.Channel
 
 def _queue(
     *, dedupe_key: str, channel: str, kind: str, body: str, order=None, **recipient
-) -> Notification:  # type: ignore[no-untyped-def]
+) -> Notification:
     """Write one outbox row (once per dedupe key) and, for SMS and mail, enqueue its delivery
     in the same transaction. In-app messages are delivered by being written."""
-    from hotline.notifications.tasks import deliver_notification
-
     inapp = channel == Channel.INAPP
     note, created = Notification.objects.get_or_create(
         dedupe_key=dedupe_key,
@@ -47,7 +46,7 @@ def notify_unit(
     body: str,
     order=None,
     sms_roles: Iterable[str] = (Role.MANAGER,),
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Tell a unit: an in-app message to its inbox, and an SMS (and a mail, where they have an
     address) to its staff in `sms_roles`."""
     if not transaction.get_connection().in_atomic_block:
@@ -81,7 +80,7 @@ def notify_unit(
 
 def notify_user(
     *, user: User, kind: str, event_key: str, body: str, order=None, channel: str = Channel.INAPP
-) -> Notification:  # type: ignore[no-untyped-def]
+) -> Notification:
     return _queue(
         dedupe_key=f"{event_key}:{channel}:user{user.pk}",
         channel=channel,
@@ -101,7 +100,7 @@ def notify_role(
     body: str,
     order=None,
     sms: bool = False,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Tell every active holder of `role` (in the unit `unit_code`, when given)."""
     users = User.objects.filter(is_active=True)
     if unit_code:
@@ -120,7 +119,7 @@ def notify_role(
                 )
 
 
-def notify_caller(*, order, kind: str, event_key: str, body: str) -> Notification | None:  # type: ignore[no-untyped-def]
+def notify_caller(*, order, kind: str, event_key: str, body: str) -> Notification | None:
     """An SMS to the caller; the number is decrypted only when the message is sent."""
     if not order.caller_phone:
         return None

@@ -8,9 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline import clock
 from hotline.accounts.models import User
-from hotline.audit.models import AuditEntry
+from hotline.audit.selectors import revealed_recently
 from hotline.core.errors import NotFound
 from hotline.orders.models import FINAL_STATES, UNIT_STATES, Order, OrderEvent, Status
 from hotline.orders.rules import (
@@ -51,21 +50,10 @@ def order_history(*, order: Order) -> QuerySet[OrderEvent]:
     return order.events.select_related("actor", "actor_unit").order_by("at", "id")
 
 
-# How long a revealed caller stays shown to the person who revealed them (the reveal itself
-# is the audited POST; the pages that show the number only read the audit trail).
-REVEAL_SHOWN_FOR = timedelta(minutes=10)
-
-
-def caller_revealed(*, user: User, order: Order, now: datetime | None = None) -> bool:
-    """Whether `user` revealed this order's caller in the last few minutes (an audited
+def caller_revealed(*, user: User, order: Order) -> bool:
+    """Whether `user` revealed this order's caller a moment ago (an audited
     `order_reveal_caller`), so that the page may show the name and phone in clear."""
-    since = (now or clock.now()) - REVEAL_SHOWN_FOR
-    return AuditEntry.objects.filter(
-        at__gte=since,
-        actor=user,
-        action=AuditEntry.Action.REVEAL_PERSONAL_DATA,
-        target=order.number,
-    ).exists()
+    return revealed_recently(actor=user, target=order.number)
 
 
 @dataclass(frozen=True)

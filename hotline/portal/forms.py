@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import RequestType
 from hotline.core.forms import MultipleFileField
+from hotline.orders.models import Satisfaction
 from hotline.portal.services import WEB_REQUEST_TYPES
 from hotline.privacy.personal import phone_is_valid
 from hotline.units.models import Place
 
 
 class PlaceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Place) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Place) -> str:
         return f"{obj.unit.name} · {obj.name}"
 
 
@@ -105,7 +106,5 @@ class RateForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from hotline.orders.models import Satisfaction
-
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["satisfaction"]).choices = Satisfaction.choices

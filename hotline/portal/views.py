@@ -12,6 +12,7 @@ from hotline.catalogue.models import ExclusionReason, RequestType
 from hotline.core.errors import DomainError
 from hotline.orders.models import Order, Status
 from hotline.orders.services import order_rate_by_caller
+from hotline.portal.display import LARGE_TYPE_COOKIE, large_type
 from hotline.portal.forms import LookupForm, RateForm, SubmitForm
 from hotline.portal.links import order_from_token
 from hotline.portal.services import (
@@ -22,7 +23,6 @@ from hotline.portal.services import (
     portal_submit,
 )
 
-LARGE_TYPE_COOKIE = "portal_large"
 SESSION_ORDERS = "portal_orders"
 
 
@@ -31,7 +31,7 @@ def _client(request: HttpRequest) -> str:
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    context["large_type"] = request.COOKIES.get(LARGE_TYPE_COOKIE) == "1"
+    context["large_type"] = large_type(request)
     return render(request, template, context, status=status)
 
 

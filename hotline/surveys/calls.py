@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.audit.models import AuditEntry
+from hotline.audit.selectors import revealed_recently
 from hotline.audit.services import audit_record
 from hotline.core.errors import InvalidInput, NotAllowed, WrongState
 from hotline.core.text import clean_text
@@ -36,7 +37,7 @@ from hotline.surveys.models import (
     Target,
     TargetStatus,
 )
-from hotline.surveys.selectors import may_call, target_is_held_by_other
+from hotline.surveys.selectors import CLAIM_TTL, may_call, target_is_held_by_other
 from hotline.surveys.services import MAX_NOTE
 
 MAX_TEXT_ANSWER = 2000
@@ -149,7 +150,7 @@ def _today(moment: Any) -> date:
     return timezone.localtime(moment).date()
 
 
-def _check_callable(target: Target, actor: User) -> None:
+def target_check_callable(*, target: Target, actor: User) -> None:
     """The campaign runs, the target is still open, its retry rules allow a call now and no
     other operator has it open."""
     if not may_call(actor):
@@ -178,10 +179,34 @@ def target_claim(*, target: Target, actor: User) -> Target:
     """Open a target on the operator's call screen; another operator does not get it while
     the claim is fresh (30 minutes)."""
     target = _lock_target(target)
-    _check_callable(target, actor)
+    target_check_callable(target=target, actor=actor)
     target.assigned_operator, target.claimed_at = actor, clock.now()
     target.save(update_fields=["assigned_operator", "claimed_at"])
     return target
+
+
+def target_held_by(*, target: Target, user: User) -> bool:
+    """Whether `user` holds a fresh claim on the target (opened it for a call)."""
+    return (
+        target.assigned_operator_id == user.pk
+        and target.claimed_at is not None
+        and target.claimed_at >= clock.now() - CLAIM_TTL
+    )
+
+
+def target_revealed_to(*, target: Target, user: User) -> bool:
+    """Whether `user` holds the call and revealed the number recently (an audited
+    `target_reveal`), so that the call screen may show it without writing anything."""
+    return target_held_by(target=target, user=user) and revealed_recently(
+        actor=user, target=f"survey-target:{target.pk}"
+    )
+
+
+@transaction.atomic
+def target_open(*, target: Target, actor: User) -> tuple[str, str]:
+    """The operator opens a target to call it: claims it and sees the number (audited)."""
+    target = target_claim(target=target, actor=actor)
+    return target_reveal(target=target, actor=actor)
 
 
 @transaction.atomic
@@ -233,7 +258,7 @@ def target_not_reached(*, target: Target, actor: User, note: str = "") -> Target
     """A call that did not reach the person. After `max_attempts` calls the target is marked
     unreachable; before that it waits for another try (another day, with `different_days`)."""
     target = _lock_target(target)
-    _check_callable(target, actor)
+    target_check_callable(target=target, actor=actor)
     note = clean_text(note, field=_("情况"), required=False, limit=MAX_NOTE)
     _record_call(target, actor=actor, outcome=Attempt.Outcome.NOT_REACHED, note=note)
     target.status = (
@@ -251,7 +276,7 @@ def target_not_reached(*, target: Target, actor: User, note: str = "") -> Target
 def target_refused(*, target: Target, actor: User, note: str = "") -> Target:
     """The person was reached and declined the survey; they are not called again."""
     target = _lock_target(target)
-    _check_callable(target, actor)
+    target_check_callable(target=target, actor=actor)
     note = clean_text(note, field=_("情况"), required=False, limit=MAX_NOTE)
     _record_call(target, actor=actor, outcome=Attempt.Outcome.REFUSED, note=note)
     target.status = TargetStatus.REFUSED
@@ -268,7 +293,7 @@ def response_record(
     """The operator reached the person and records their answers (channel phone). The answers
     are checked against each question; nothing is saved unless all fit."""
     target = _lock_target(target)
-    _check_callable(target, actor)
+    target_check_callable(target=target, actor=actor)
     cleaned = answers_validate(campaign=target.campaign, answers=answers)
     note = clean_text(note, field=_("情况"), required=False, limit=MAX_NOTE)
     _record_call(target, actor=actor, outcome=Attempt.Outcome.ANSWERED, note=note)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hotline import clock
 from hotline.accounts.roles import Role
 from hotline.core.errors import DomainError
-from hotline.portal.views import LARGE_TYPE_COOKIE
+from hotline.portal.display import large_type
 from hotline.surveys import calls, services, targets
 from hotline.surveys.forms import (
     AnswerForm,
@@ -366,19 +366,18 @@ def _call_page(
     note_form: CallNoteForm,
     status: int = 200,
 ) -> HttpResponse:
-    # The operator must dial the number: it is shown, and the showing is audited.
-    try:
-        name, phone = calls.target_reveal(target=target, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("surveys:calls", pk=target.campaign_id)
+    """The call screen. The number shows only to the operator who opened the call (a POST,
+    audited) a moment ago; showing the page writes nothing."""
+    person = None
+    if calls.target_revealed_to(target=target, user=request.user):
+        person = {"name": target.name, "phone": target.phone}
     return render(
         request,
         "surveys/call.html",
         {
             "campaign": target.campaign,
             "target": target,
-            "person": {"name": name, "phone": phone},
+            "person": person,
             "answer_form": answer_form,
             "note_form": note_form,
             "tries": target.tries.select_related("operator").order_by("at"),
@@ -399,14 +398,22 @@ def call_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     answer_form = AnswerForm(questions=questions)
     note_form = CallNoteForm(prefix="call")
     if request.method == "GET":
-        try:
-            target = calls.target_claim(target=target, actor=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("surveys:calls", pk=target.campaign_id)
+        if not calls.target_held_by(target=target, user=request.user):
+            try:
+                calls.target_check_callable(target=target, actor=request.user)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                return redirect("surveys:calls", pk=target.campaign_id)
         return _call_page(request, target, answer_form=answer_form, note_form=note_form)
 
     outcome = request.POST.get("outcome", "")
+    if outcome == "open":
+        try:
+            calls.target_open(target=target, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("surveys:calls", pk=target.campaign_id)
+        return redirect("surveys:call", pk=target.pk)
     note_form = CallNoteForm(request.POST, prefix="call")
     note = note_form.cleaned_data["note"] if note_form.is_valid() else ""
     try:
@@ -460,7 +467,9 @@ def results_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def export_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The results workbook; a POST, since every export is written to the audit trail."""
     access = _access(request, pk)
     if not access.can_see_results:
         raise Http404(_("调查不存在或无权导出。"))
@@ -480,7 +489,7 @@ def export_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _public(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context["large_type"] = request.COOKIES.get(LARGE_TYPE_COOKIE) == "1"
+    context["large_type"] = large_type(request)
     return render(request, template, context, status=status)
 
 

@@ -25,7 +25,7 @@ from hotline.units.selectors import member_units
 
 
 class GroupedPlaceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Place) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Place) -> str:
         return f"{obj.name}（{obj.unit.name}）"
 
 

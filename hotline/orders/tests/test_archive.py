@@ -3,7 +3,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hotline.catalogue.models import Category
-from hotline.core.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.errors import Conflict, InvalidInput, NotAllowed, WrongState
 from hotline.orders import services
 from hotline.orders.models import Action, Status
 from hotline.orders.rules import available_actions
@@ -123,3 +123,48 @@ class CorrectViewTests(BaseTestCase):
         self.assertEqual(self.reload(order).address, "")
         self.client.force_login(self.reviewer)
         self.assertContains(self.client.get(f"/orders/{order.number}/"), "更正工单")
+
+
+class ConcurrentCorrectionTests(BaseTestCase):
+    """Two host reviewers correcting the same order at once: the second is told the order
+    changed and overwrites nothing (a correction carries the version it was made on)."""
+
+    def test_the_second_of_two_corrections_from_the_same_version_is_refused(self):
+        order = self.in_progress_order()
+        seen = order.version
+        first, second = Category.objects.get(code="urban.01"), Category.objects.get(code="urban.03")
+        services.order_correct(
+            order=order,
+            actor=self.reviewer,
+            reason="分类更正",
+            expected_version=seen,
+            category=first,
+        )
+        with self.assertRaises(Conflict):
+            services.order_correct(
+                order=order,
+                actor=self.reviewer,
+                reason="另一处更正",
+                expected_version=seen,
+                category=second,
+            )
+        self.assertEqual(self.reload(order).category, first)
+        self.assertEqual(order.events.filter(action=Action.CORRECT).count(), 1)
+
+    def test_the_page_answers_409_with_the_current_state(self):
+        order = self.in_progress_order()
+        stale = order.version
+        services.order_correct(
+            order=order,
+            actor=self.reviewer,
+            reason="地址更正",
+            expected_version=stale,
+            address="甲",
+        )
+        self.client.force_login(self.reviewer)
+        response = self.client.post(
+            f"/orders/{order.number}/correct/",
+            {"correct-address": "乙", "correct-reason": "再次更正", "correct-version": stale},
+        )
+        self.assertContains(response, "工单已被他人更新", status_code=409)
+        self.assertEqual(self.reload(order).address, "甲")

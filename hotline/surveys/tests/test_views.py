@@ -150,16 +150,22 @@ class AccessTests(SurveyTestCase):
         self.assertEqual(Target.objects.get(pk=self.target_.pk).status, TargetStatus.PENDING)
 
     def test_results_and_export(self):
-        for url in (
-            f"/surveys/{self.campaign.pk}/results/",
-            f"/surveys/{self.campaign.pk}/results.xlsx",
+        for method, url in (
+            ("get", f"/surveys/{self.campaign.pk}/results/"),
+            ("post", f"/surveys/{self.campaign.pk}/results.xlsx"),
         ):
             self.check(
-                "get",
+                method,
                 url,
                 allowed=[self.reviewer, self.lead, self.supervisor, self.manager_a, self.leader_a],
                 denied=[self.operator, self.handler_a, self.manager_b, self.auditor, self.sysadmin],
             )
+
+    def test_export_is_a_post_and_a_get_writes_nothing(self):
+        self.client.force_login(self.reviewer)
+        response = self.client.get(f"/surveys/{self.campaign.pk}/results.xlsx")
+        self.assertEqual(response.status_code, 405)
+        self.assertFalse(AuditEntry.objects.exists())
 
 
 class CampaignPageTests(SurveyTestCase):
@@ -296,10 +302,18 @@ class CallPageTests(SurveyTestCase):
         for phone in PHONES:
             self.assertNotContains(page, phone)
 
-    def test_call_screen_shows_the_number_and_audits_that(self):
+    def test_call_screen_shows_the_number_after_an_audited_open(self):
         page = self.client.get(self.url)
-        self.assertContains(page, PHONES[0])
-        self.assertContains(page, self.q1.text)
+        self.assertNotContains(page, PHONES[0])
+        self.assertContains(page, "138****0001")
+        self.assertFalse(AuditEntry.objects.exists())  # a GET writes nothing
+        self.assertIsNone(Target.objects.get(pk=self.target_.pk).assigned_operator)
+        response = self.client.post(self.url, {"outcome": "open"})
+        self.assertRedirects(response, self.url, fetch_redirect_response=False)
+        for _reload in range(2):
+            page = self.client.get(self.url)
+            self.assertContains(page, PHONES[0])
+            self.assertContains(page, self.q1.text)
         entry = AuditEntry.objects.get(action=AuditEntry.Action.REVEAL_PERSONAL_DATA)
         self.assertEqual(
             (entry.actor, entry.target), (self.operator, f"survey-target:{self.target_.pk}")
@@ -307,6 +321,7 @@ class CallPageTests(SurveyTestCase):
         self.assertEqual(Target.objects.get(pk=self.target_.pk).assigned_operator, self.operator)
 
     def test_the_web_link_is_offered_when_enabled(self):
+        self.client.post(self.url, {"outcome": "open"})
         page = self.client.get(self.url)
         self.assertNotContains(page, "/surveys/r/")
         campaign = services.campaign_update(
@@ -321,14 +336,16 @@ class CallPageTests(SurveyTestCase):
         self.assertTrue(campaign.web_link_enabled)
 
     def test_a_number_open_elsewhere_sends_the_operator_back(self):
-        self.client.get(self.url)
+        self.client.post(self.url, {"outcome": "open"})
         self.client.force_login(self.lead)
-        response = self.client.get(self.url, follow=True)
-        self.assertContains(response, "该号码正由")
+        for method in (self.client.get, self.client.post):
+            response = method(self.url, {"outcome": "open"}, follow=True)
+            self.assertContains(response, "该号码正由")
         self.assertEqual(AuditEntry.objects.filter(actor=self.lead).count(), 0)
+        self.assertEqual(Target.objects.get(pk=self.target_.pk).assigned_operator, self.operator)
 
     def test_invalid_answers_are_shown_and_kept(self):
-        self.client.get(self.url)
+        self.client.post(self.url, {"outcome": "open"})
         response = self.client.post(
             self.url,
             {"outcome": "answered", f"a-q{self.q1.pk}": "了解", f"a-q{self.q4.pk}": "路灯不亮"},
@@ -340,7 +357,7 @@ class CallPageTests(SurveyTestCase):
         self.assertFalse(Response.objects.exists())
 
     def test_answers_not_reached_and_refused(self):
-        self.client.get(self.url)
+        self.client.post(self.url, {"outcome": "open"})
         response = self.client.post(
             self.url,
             {"outcome": "answered", f"a-q{self.q1.pk}": "了解", f"a-q{self.q3.pk}": "4"},
@@ -348,7 +365,7 @@ class CallPageTests(SurveyTestCase):
         self.assertRedirects(response, f"/surveys/{self.campaign.pk}/calls/")
         self.assertEqual(Target.objects.get(pk=self.target_.pk).status, TargetStatus.COMPLETED)
         second = self.target(self.campaign, PHONES[1])
-        self.client.get(f"/surveys/calls/{second.pk}/")
+        self.client.post(f"/surveys/calls/{second.pk}/", {"outcome": "open"})
         page = self.client.post(
             f"/surveys/calls/{second.pk}/",
             {"outcome": "not_reached", "call-note": "关机"},
@@ -357,7 +374,7 @@ class CallPageTests(SurveyTestCase):
         self.assertContains(page, "已记录未接通（第 1 次）")
         self.assertEqual(second.tries.get().note, "关机")
         third = self.target(self.campaign, PHONES[2])
-        self.client.get(f"/surveys/calls/{third.pk}/")
+        self.client.post(f"/surveys/calls/{third.pk}/", {"outcome": "open"})
         self.client.post(f"/surveys/calls/{third.pk}/", {"outcome": "refused"})
         self.assertEqual(Target.objects.get(pk=third.pk).status, TargetStatus.REFUSED)
 
@@ -390,7 +407,7 @@ class ResultsPageTests(SurveyTestCase):
         for phone in PHONES:
             self.assertNotContains(page, phone)
             self.assertNotContains(page, phone[:3] + "****" + phone[-4:])
-        export = self.client.get(f"/surveys/{campaign.pk}/results.xlsx")
+        export = self.client.post(f"/surveys/{campaign.pk}/results.xlsx")
         self.assertEqual(
             export["Content-Type"],
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -10,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--name", default="api", help="what the token is for")
 
-    def handle(self, *args, username: str, name: str, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, username: str, name: str, **options) -> None:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"no active account {username!r}")

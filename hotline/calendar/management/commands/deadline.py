@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from hotline.calendar.services import calendar_coverage, deadline_compute, deadline_extend
+from hotline.catalogue.models import RequestType
 
 
 def _fail(message: str) -> CommandError:
@@ -69,8 +70,6 @@ class Command(BaseCommand):
 
         extension = 0
         if type_code is not None:
-            from hotline.catalogue.models import RequestType
-
             request_type = RequestType.objects.filter(code=type_code.strip()).first()
             if request_type is None:
                 known = ", ".join(RequestType.objects.values_list("code", flat=True)) or "无"

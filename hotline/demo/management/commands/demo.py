@@ -29,7 +29,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
 
-    def handle(self, *args, addr: str, orders: int, no_serve: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, addr: str, orders: int, no_serve: bool, **options) -> None:
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         if not settings.HOTLINE_DATA_KEY and ensure_key_file(Path(settings.HOTLINE_DATA_KEY_PATH)):
             self.stdout.write(

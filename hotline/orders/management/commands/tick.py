@@ -18,7 +18,7 @@ class Command(BaseCommand):
             "--every", type=int, default=0, help="repeat every N seconds (0: run once)"
         )
 
-    def handle(self, *args, every: int, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, every: int, **options) -> None:
         while True:
             reminded = notify_due_soon()
             closed = callbacks_auto_close()

@@ -69,5 +69,16 @@
       numbers.add(relate.dataset.relate); field.value = Array.from(numbers).join(" ");
     }
   });
+  // The lead unit the operator chose survives a refresh of the dispatch proposal that was
+  // already on its way when they chose, and the page shown again after a refused submit.
+  let chosenUnit = form.dataset.chosenUnit || null;
+  form.addEventListener("change", (e) => {
+    if (e.target.name === "lead_unit") chosenUnit = e.target.value;
+  });
+  document.body.addEventListener("htmx:afterSwap", (e) => {
+    if (e.target.id !== "proposal" || chosenUnit === null) return;
+    const select = form.querySelector("[name=lead_unit]");
+    if (select && select.value !== chosenUnit) select.value = chosenUnit;
+  });
   showOutcome();
 })();

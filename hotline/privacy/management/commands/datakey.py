@@ -16,7 +16,7 @@ class Command(BaseCommand):
             help=f"create {settings.HOTLINE_DATA_KEY_PATH} if missing",
         )
 
-    def handle(self, *args, create: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, create: bool, **options) -> None:
         if not create:
             self.stdout.write(generate_key())
             return
