@@ -42,7 +42,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from hotline.catalogue.services import catalogue_load
-    from hotline.knowledge import search
+    from hotline.knowledge import search, terms
     from hotline.knowledge.models import Entry, EntryState
     from hotline.knowledge.services import knowledge_load_demo
     from hotline.knowledge.tests.quality_pairs import PAIRS
@@ -67,7 +67,7 @@ def main() -> None:
     search.index_invalidate()
 
     began = time.perf_counter()
-    search._segmenter()
+    terms.segmenter()
     jieba_ms = (time.perf_counter() - began) * 1000
     began = time.perf_counter()
     index = search.index_get()

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hotline.accounts.roles import CENTRE_ROLES
 from hotline.callbacks.forms import MissedCallForm, NotReachedForm, ReachedForm, ReturnedForm
 from hotline.callbacks.models import CallbackTask, MissedCall
 from hotline.callbacks.services import (
@@ -19,14 +18,14 @@ from hotline.callbacks.services import (
 )
 from hotline.core.errors import DomainError, NotFound
 from hotline.orders.models import Order, Reply
-from hotline.orders.rules import orders_visible_to
+from hotline.orders.rules import may_take_calls, orders_visible_to
 from hotline.orders.selectors import caller_revealed, order_get_for_user
 from hotline.orders.services import order_reveal_caller
 from hotline.web.http import AuthenticatedRequest
 
 
 def _require_centre(request: AuthenticatedRequest) -> None:
-    if not request.user.has_role(*CENTRE_ROLES):
+    if not may_take_calls(request.user):
         raise Http404(_("回访由热线运营中心进行。"))
 
 

@@ -1,4 +1,4 @@
-"""The operator's intake screen in a real browser (issue: operator workbench)."""
+"""The operator's intake screen in a real browser."""
 
 from playwright.sync_api import expect
 

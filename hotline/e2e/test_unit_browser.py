@@ -1,4 +1,4 @@
-"""The unit workbench in a real browser (issue: unit workbench): a handler signs from the unit
+"""The unit workbench in a real browser: a handler signs from the unit
 inbox and replies, the manager approves and the operator accepts; a complaint's extension is
 requested and approved; a wrong dispatch is returned, upheld and lands in the new unit's inbox.
 

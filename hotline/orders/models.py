@@ -215,8 +215,7 @@ class Order(models.Model):
         indexes = [
             # The due queue in every sort, and the home page's counts by state, without reading
             # the orders: status and due date to find them, then the sort keys, the columns
-            # that decide who sees them and the id (which SQLite keeps in every index anyway)
-            # (bench/bench_orders.py: SQLite 90-150 -> 4-22 ms, PostgreSQL tiles 1.1 s -> 73 ms).
+            # that decide who sees them and the id (which SQLite keeps in every index anyway).
             models.Index(
                 fields=[
                     "status",
@@ -378,7 +377,7 @@ class Assignment(models.Model):
         verbose_name_plural = _("承办单位")
         indexes = [
             # A unit's (active) assignments by role, read without the table, e.g. the orders
-            # it assists (permissions.assisted_by: 60 -> <1 ms on SQLite at 1M).
+            # it assists (rules.assisted_by).
             models.Index(
                 fields=["unit", "role", "is_active", "order"], name="assignment_unit_role_active"
             )

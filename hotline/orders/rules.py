@@ -53,6 +53,11 @@ def may_record(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.has_role(*RECORDERS)
 
 
+def may_take_calls(user: User) -> bool:
+    """The operating centre's screens: intake of live calls, callbacks, missed calls."""
+    return user.is_authenticated and user.is_active and user.has_role(*CENTRE_ROLES)
+
+
 def _unit_assignment_exists(unit_id: int) -> Exists:
     return Exists(Assignment.objects.filter(order=OuterRef("pk"), unit_id=unit_id, is_active=True))
 
@@ -89,7 +94,7 @@ def assisted_by(unit_id: int) -> Q:
     """Orders `unit_id` currently assists: for a unit, the only visible orders another unit
     leads. The unit's few assist assignments are read first, so the database looks up those
     orders instead of checking the unit's assignment on every order the other unit leads
-    (1.3 s on PostgreSQL and 90 ms on SQLite at 1M orders)."""
+    (docs/benchmarks.md)."""
     assisted = Assignment.objects.filter(
         unit_id=unit_id, is_active=True, role=Assignment.Role.ASSIST
     ).values_list("order_id", flat=True)
@@ -157,10 +162,15 @@ def unit_part(user: User, order: Order) -> str | None:
     )
 
 
+# Returns of complaints and reports, and a second return between units, are decided by the
+# host unit; the others by the operator lead (国办函〔2025〕66号: dispute review). The same rule
+# for one order and as a filter of the returns queue.
+SECOND_RETURN = 2
+RETURNS_DECIDED_BY_HOST = Q(request_type__needs_review=True) | Q(return_count__gte=SECOND_RETURN)
+
+
 def return_decided_by_host(order: Order) -> bool:
-    """Returns of complaints and reports, and a second return between units, are decided by
-    the host unit; the others by the operator lead (国办函〔2025〕66号: dispute review)."""
-    return order.request_type.needs_review or order.return_count >= 2
+    return order.request_type.needs_review or order.return_count >= SECOND_RETURN
 
 
 def _holds_or_follows(user: User, order: Order) -> bool:
@@ -377,7 +387,10 @@ def authorize(user: User, order: Order, action: str) -> None:
 
 
 def available_actions(user: User, order: Order) -> frozenset[str]:
-    """The actions `user` may take on `order` now (for showing buttons; services re-check)."""
+    """The actions `user` may take on `order` now (for showing buttons; services re-check):
+    exactly those `authorize` lets through."""
+    if not can_see(user, order):
+        return frozenset()
     return frozenset(
         action
         for action in RULES

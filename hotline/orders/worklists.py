@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
 from hotline.orders.models import UNIT_STATES, ExtensionStatus, Order, Status
+from hotline.orders.rules import RETURNS_DECIDED_BY_HOST
 from hotline.orders.selectors import OrderFilter, order_list
 
 PAGE_SIZE = 50
@@ -111,10 +112,9 @@ def worklist_orders(
     elif worklist is RETURNED:
         qs = qs.filter(status=Status.RETURN_REVIEW)
         if not user.has_role(Role.REVIEWER):
-            # The operator lead decides returns except complaints, reports and repeated ones.
-            qs = qs.filter(request_type__needs_review=False, return_count__lt=2)
+            qs = qs.exclude(RETURNS_DECIDED_BY_HOST)
         elif not user.has_role(Role.OPERATOR_LEAD):
-            qs = qs.filter(Q(request_type__needs_review=True) | Q(return_count__gte=2))
+            qs = qs.filter(RETURNS_DECIDED_BY_HOST)
     elif worklist is CALLBACK:
         qs = qs.filter(status=Status.CALLBACK)
     elif worklist is EXTENSIONS:

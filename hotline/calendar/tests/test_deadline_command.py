@@ -52,7 +52,7 @@ class DeadlineCommandTests(CalendarTestCase):
         self.assertIn(says, lines[0])
         self.assertNotIn("Traceback", err)
 
-    def test_the_issue_example_byte_for_byte(self):
+    def test_the_specified_example_byte_for_byte(self):
         self.assertEqual(
             run("--start", "2025-09-30T10:00:00+08:00", "--working-days", "3"), (0, EXAMPLE, "")
         )

@@ -81,7 +81,7 @@ class DeadlineRule2025Tests(CalendarTestCase):
             deadline_compute(start=local(2025, 2, 7, 9), working_days=1), date(2025, 2, 8)
         )
 
-    def test_the_issue_example_ends_on_tiaoxiu_saturday(self):
+    def test_the_specified_example_ends_on_tiaoxiu_saturday(self):
         # Tue 09-30 start; 10-01..08 off; 10-09 1; 10-10 2; Sat 10-11 (调休上班) 3.
         deadline = deadline_compute(start=local(2025, 9, 30, 10), working_days=3)
         self.assertEqual(

@@ -1,5 +1,5 @@
 """Questions as callers put them, and the demo entry (by its `key` in `data/entries.yaml`)
-that must answer each. The first pair is the issue's own example."""
+that must answer each. The first pair is the example the knowledge base was built for."""
 
 PAIRS: list[tuple[str, str]] = [
     ("怎么办理居住证", "police-residence-permit"),

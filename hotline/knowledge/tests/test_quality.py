@@ -1,4 +1,4 @@
-"""Search quality on the demo knowledge base (issue: at least 30 question → entry pairs).
+"""Search quality on the demo knowledge base (at least 30 question → entry pairs).
 Each question is put the way callers speak; the expected entry must be among the first three.
 The share found first is printed and must stay high."""
 

@@ -1,4 +1,4 @@
-"""What a member unit is told, and that it is told exactly once (issue: unit workbench):
+"""What a member unit is told, and that it is told exactly once :
 dispatch, urge, supervision and the reminder one working day before the due date each queue
 one in-app message for the unit and one SMS (with one delivery task) per manager with a
 phone; queueing the same event again adds nothing; a failed SMS stays pending with a retry

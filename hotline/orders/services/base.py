@@ -1,15 +1,17 @@
 """What every transition does the same way: lock the order row, check the version the actor
-saw, authorize through the rules table, save the changed fields with a new version; and the
-assignment of units that dispatch, review, re-dispatch and upheld returns share."""
+saw, authorize through the rules table, save the changed fields with a new version; and
+handing an order to its units, which dispatch, review, re-dispatch and upheld returns share."""
 
 from collections.abc import Sequence
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from hotline import clock
 from hotline.accounts.models import User
 from hotline.calendar.services import deadline_compute
 from hotline.core.errors import Conflict, InvalidInput, WrongState
+from hotline.orders import history, messages
 from hotline.orders.models import Assignment, ExtensionStatus, Order, Status
 from hotline.orders.rules import authorize
 from hotline.units.models import Unit
@@ -84,12 +86,11 @@ ASSIGN_FIELDS = (
 )
 
 
-def assign(
+def _assign(
     order: Order, *, lead: Unit, assisting_units: Sequence[Unit], now: datetime
 ) -> list[Unit]:
     """Give the order to its lead and assisting units and start their clock (DESIGN §3: the
-    clock starts at dispatch; a re-dispatch restarts it for the new unit). Changes the fields
-    of ASSIGN_FIELDS; the caller saves them."""
+    clock starts at dispatch; a re-dispatch restarts it for the new unit)."""
     assisting = _check_units(lead, assisting_units)
     Assignment.objects.filter(order=order, is_active=True).update(is_active=False, ended_at=now)
     Assignment.objects.create(order=order, unit=lead, role=Assignment.Role.LEAD, assigned_at=now)
@@ -109,3 +110,33 @@ def assign(
     order.extension_count = 0
     order.status = Status.DISPATCHED
     return assisting
+
+
+def dispatch_to_units(
+    order: Order,
+    *,
+    action: str,
+    actor: User,
+    lead: Unit,
+    assisting_units: Sequence[Unit],
+    reason: str,
+    from_unit: Unit | None = None,
+    also_saved: Sequence[str] = (),
+) -> Order:
+    """Every way an order reaches its units — the host unit's review, a dispatch, an upheld
+    return, a re-dispatch — does the same: assign the units and start their clock, save,
+    write the history row and tell the lead and assisting units."""
+    from_status = order.status
+    assisting = _assign(order, lead=lead, assisting_units=assisting_units, now=clock.now())
+    save(order, [*ASSIGN_FIELDS, *also_saved])
+    event = history.assigned(
+        order,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        reason=reason,
+        assisting=assisting,
+        from_unit=from_unit,
+    )
+    messages.dispatched(order, event, assisting)
+    return order

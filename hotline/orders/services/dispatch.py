@@ -15,7 +15,7 @@ from hotline.core.text import MAX_REASON, clean_text
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Order, Status
 from hotline.orders.rules import return_decided_by_host
-from hotline.orders.services.base import ASSIGN_FIELDS, assign, begin, held_by, save
+from hotline.orders.services.base import begin, dispatch_to_units, held_by, save
 from hotline.units.models import Unit
 
 
@@ -32,19 +32,14 @@ def order_dispatch(
     """Dispatch to the lead unit and any assisting units; the working-day clock starts now."""
     order = begin(order, actor, Action.DISPATCH, expected_version)
     reason = clean_text(reason, field=_("派单说明"), required=False, limit=MAX_REASON)
-    from_status = order.status
-    assisting = assign(order, lead=lead_unit, assisting_units=assisting_units, now=clock.now())
-    save(order, ASSIGN_FIELDS)
-    event = history.assigned(
+    return dispatch_to_units(
         order,
         action=Action.DISPATCH,
         actor=actor,
-        from_status=from_status,
+        lead=lead_unit,
+        assisting_units=assisting_units,
         reason=reason,
-        assisting=assisting,
     )
-    messages.dispatched(order, event, assisting)
-    return order
 
 
 @transaction.atomic
@@ -119,21 +114,17 @@ def order_decide_return(
         raise InvalidInput(_("同意退单时须指定新的主办单位。"))
     if lead_unit.pk == order.lead_unit_id:
         raise InvalidInput(_("新的主办单位不能是退单单位。"))
-    previous = held_by(order)
-    assisting = assign(order, lead=lead_unit, assisting_units=assisting_units, now=clock.now())
     order.status_before_return = ""
-    save(order, [*ASSIGN_FIELDS, "status_before_return"])
-    event = history.assigned(
+    return dispatch_to_units(
         order,
         action=action,
         actor=actor,
-        from_status=from_status,
+        lead=lead_unit,
+        assisting_units=assisting_units,
         reason=reason,
-        assisting=assisting,
-        from_unit=previous,
+        from_unit=held_by(order),
+        also_saved=["status_before_return"],
     )
-    messages.dispatched(order, event, assisting)
-    return order
 
 
 @transaction.atomic
@@ -151,17 +142,12 @@ def order_redispatch(
     if lead_unit.pk == order.lead_unit_id:
         raise InvalidInput(_("新的主办单位与当前主办单位相同。"))
     reason = clean_text(reason, field=_("改派理由"), limit=MAX_REASON)
-    from_status, previous = order.status, held_by(order)
-    assisting = assign(order, lead=lead_unit, assisting_units=assisting_units, now=clock.now())
-    save(order, ASSIGN_FIELDS)
-    event = history.assigned(
+    return dispatch_to_units(
         order,
         action=Action.REDISPATCH,
         actor=actor,
-        from_status=from_status,
+        lead=lead_unit,
+        assisting_units=assisting_units,
         reason=reason,
-        assisting=assisting,
-        from_unit=previous,
+        from_unit=held_by(order),
     )
-    messages.dispatched(order, event, assisting)
-    return order

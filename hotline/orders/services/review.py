@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hotline import clock
 from hotline.accounts.models import User
 from hotline.core.text import MAX_REASON, clean_text
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Order, Status
-from hotline.orders.services.base import ASSIGN_FIELDS, assign, begin, save
+from hotline.orders.services.base import begin, dispatch_to_units, save
 from hotline.units.models import Unit
 
 
@@ -52,19 +51,14 @@ def order_review_approve(
     谁主管谁负责 and 属地管理优先); the working-day clock starts now."""
     order = begin(order, actor, Action.REVIEW_APPROVE, expected_version)
     note = clean_text(note, field=_("审核意见"), required=False, limit=MAX_REASON)
-    from_status = order.status
-    assisting = assign(order, lead=lead_unit, assisting_units=assisting_units, now=clock.now())
-    save(order, ASSIGN_FIELDS)
-    event = history.assigned(
+    return dispatch_to_units(
         order,
         action=Action.REVIEW_APPROVE,
         actor=actor,
-        from_status=from_status,
+        lead=lead_unit,
+        assisting_units=assisting_units,
         reason=note,
-        assisting=assisting,
     )
-    messages.dispatched(order, event, assisting)
-    return order
 
 
 @transaction.atomic

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hotline.accounts.roles import CENTRE_ROLES
 from hotline.catalogue.models import Category, ExclusionReason, RequestType
 from hotline.core.errors import DomainError
 from hotline.orders.forms.intake import IntakeForm
 from hotline.orders.proposal import dispatch_propose
+from hotline.orders.rules import may_take_calls
 from hotline.orders.selectors import orders_from_phone, related_candidates
 from hotline.orders.services import order_intake
 from hotline.units.models import Place
@@ -22,7 +22,7 @@ from hotline.web.http import AuthenticatedRequest
 
 
 def _require_centre(request: AuthenticatedRequest) -> None:
-    if not request.user.has_role(*CENTRE_ROLES):
+    if not may_take_calls(request.user):
         raise Http404(_("无权使用受理界面。"))
 
 
