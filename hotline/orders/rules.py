@@ -167,6 +167,7 @@ def unit_part(user: User, order: Order) -> str | None:
 # for one order and as a filter of the returns queue.
 SECOND_RETURN = 2
 RETURNS_DECIDED_BY_HOST = Q(request_type__needs_review=True) | Q(return_count__gte=SECOND_RETURN)
+RETURNS_DECIDED_BY_LEAD = Q(request_type__needs_review=False, return_count__lt=SECOND_RETURN)
 
 
 def return_decided_by_host(order: Order) -> bool:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
 from hotline.orders.models import UNIT_STATES, ExtensionStatus, Order, Status
-from hotline.orders.rules import RETURNS_DECIDED_BY_HOST
+from hotline.orders.rules import RETURNS_DECIDED_BY_HOST, RETURNS_DECIDED_BY_LEAD
 from hotline.orders.selectors import OrderFilter, order_list
 
 PAGE_SIZE = 50
@@ -112,7 +112,7 @@ def worklist_orders(
     elif worklist is RETURNED:
         qs = qs.filter(status=Status.RETURN_REVIEW)
         if not user.has_role(Role.REVIEWER):
-            qs = qs.exclude(RETURNS_DECIDED_BY_HOST)
+            qs = qs.filter(RETURNS_DECIDED_BY_LEAD)
         elif not user.has_role(Role.OPERATOR_LEAD):
             qs = qs.filter(RETURNS_DECIDED_BY_HOST)
     elif worklist is CALLBACK:

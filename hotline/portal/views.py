@@ -2,7 +2,7 @@
 Public pages, no account; built for a phone screen first, with a large-type mode."""
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,6 +24,21 @@ from hotline.portal.services import (
 )
 
 SESSION_ORDERS = "portal_orders"
+
+
+def _remember(request: HttpRequest, order: Order) -> None:
+    """The caller proved the order is theirs (number and phone, the signed SMS link, or by
+    submitting it): this session may read and rate it."""
+    request.session[SESSION_ORDERS] = sorted({*request.session.get(SESSION_ORDERS, []), order.pk})
+
+
+def _remembered(request: HttpRequest, number: str) -> Order:
+    order = Order.objects.filter(
+        number=number, pk__in=request.session.get(SESSION_ORDERS, [])
+    ).first()
+    if order is None:
+        raise Http404(_("请先用工单编号和手机号码查询工单。"))
+    return order
 
 
 def _client(request: HttpRequest) -> str:
@@ -73,10 +88,17 @@ def portal_submit_view(request: HttpRequest) -> HttpResponse:
                 {"form": form},
                 status=429 if isinstance(exc, TooManyAttempts) else 400,
             )
-        return _render(request, "portal/submitted.html", {"order": order})
+        _remember(request, order)
+        return redirect("portal:submitted", number=order.number)
     return _render(
         request, "portal/submit.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@never_cache
+def portal_submitted_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The receipt after a submission (a reload shows it again and submits nothing)."""
+    return _render(request, "portal/submitted.html", {"order": _remembered(request, number)})
 
 
 @never_cache
@@ -96,11 +118,8 @@ def portal_lookup_view(request: HttpRequest) -> HttpResponse:
         if order is None:
             form.add_error(None, _("没有找到与该编号和手机号码对应的工单，请核对后重试。"))
             return _render(request, "portal/lookup.html", {"form": form}, status=404)
-        # The caller proved the order is theirs: they may rate it in this session.
-        request.session[SESSION_ORDERS] = sorted(
-            {*request.session.get(SESSION_ORDERS, []), order.pk}
-        )
-        return _order_page(request, order)
+        _remember(request, order)
+        return redirect("portal:order", number=order.number)
     return _render(
         request, "portal/lookup.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -126,11 +145,7 @@ def _order_page(
 def portal_rate_view(request: HttpRequest, number: str) -> HttpResponse:
     """The caller rates the reply (Art. 16); only for an order found by number and phone in
     this session."""
-    order = Order.objects.filter(
-        number=number, pk__in=request.session.get(SESSION_ORDERS, [])
-    ).first()
-    if order is None:
-        raise Http404(_("请先用工单编号和手机号码查询工单。"))
+    order = _remembered(request, number)
     form = RateForm(request.POST)
     if not form.is_valid():
         return _order_page(request, order, form, status=400)
@@ -144,6 +159,20 @@ def portal_rate_view(request: HttpRequest, number: str) -> HttpResponse:
         form.add_error(None, exc.message)
         order.refresh_from_db()
         return _order_page(request, order, form, status=409)
+    return redirect("portal:rated", number=order.number)
+
+
+@never_cache
+def portal_order_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The caller's order: its progress, the reply once accepted, and the rating form."""
+    return _order_page(request, _remembered(request, number))
+
+
+@never_cache
+def portal_rated_view(request: HttpRequest, number: str) -> HttpResponse:
+    order = _remembered(request, number)
+    if not order.satisfaction:
+        return redirect("portal:order", number=number)
     return _render(request, "portal/rated.html", {"order": order})
 
 
@@ -153,8 +182,8 @@ def portal_link_view(request: HttpRequest, token: str) -> HttpResponse:
     order = order_from_token(token)
     if order is None:
         raise Http404(_("链接无效或已过期，请用工单编号和手机号码查询。"))
-    request.session[SESSION_ORDERS] = sorted({*request.session.get(SESSION_ORDERS, []), order.pk})
-    return _order_page(request, order)
+    _remember(request, order)
+    return redirect("portal:order", number=order.number)
 
 
 @require_POST

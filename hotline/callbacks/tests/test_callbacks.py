@@ -152,7 +152,7 @@ class FeedbackLinkTests(BaseTestCase):
         sms = Notification.objects.get(order=order, kind="feedback")
         token = portal_token(order)
         self.assertIn(f"/portal/r/{token}/", sms.body)
-        response = self.client.get(f"/portal/r/{token}/")
+        response = self.client.get(f"/portal/r/{token}/", follow=True)
         self.assertContains(response, "评价办理结果")
         self.client.post(f"/portal/rate/{order.number}/", {"satisfaction": "satisfied"})
         self.assertEqual(self.reload(order).status, Status.CLOSED)

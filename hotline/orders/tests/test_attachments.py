@@ -38,7 +38,7 @@ class AttachmentTests(BaseTestCase):
 
     def test_resident_attaches_a_photo_recognised_by_its_content(self):
         response = self.portal_submit(upload("路灯.png", PNG))
-        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.status_code, 302)  # to the receipt
         attachment = Attachment.objects.get()
         self.assertEqual(attachment.content_type, "image/png")
         self.assertEqual(attachment.original_name, "路灯.png")

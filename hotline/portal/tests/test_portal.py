@@ -15,11 +15,11 @@ class PortalTestCase(BaseTestCase):
             "caller_phone": PHONE,
         }
         data.update(overrides)
-        return self.client.post("/portal/submit/", data)
+        return self.client.post("/portal/submit/", data, follow=True)
 
     def lookup(self, number: str, phone: str = PHONE, ip: str = "10.0.0.1"):  # type: ignore[no-untyped-def]
         return self.client.post(
-            "/portal/track/", {"number": number, "phone": phone}, REMOTE_ADDR=ip
+            "/portal/track/", {"number": number, "phone": phone}, REMOTE_ADDR=ip, follow=True
         )
 
 
@@ -66,7 +66,43 @@ class SubmitTests(PortalTestCase):
             },
             REMOTE_ADDR="10.9.9.9",
         )
-        self.assertEqual(other.status_code, 200)
+        self.assertEqual(other.status_code, 302)
+
+
+class PostRedirectGetTests(PortalTestCase):
+    """Every submission is a POST followed by a redirect: a reload of the page the caller
+    lands on submits, finds or rates nothing a second time."""
+
+    def test_a_reload_of_the_receipt_does_not_submit_again(self):
+        response = self.client.post(
+            "/portal/submit/",
+            {"request_type": "consult", "content": "请问居住证在哪里办理？", "caller_phone": PHONE},
+        )
+        order = Order.objects.get()
+        self.assertRedirects(response, f"/portal/submitted/{order.number}/")
+        for _reload in range(2):
+            self.assertContains(self.client.get(f"/portal/submitted/{order.number}/"), order.number)
+        self.assertEqual(Order.objects.count(), 1)
+
+    def test_the_receipt_and_the_order_show_only_in_the_session_that_proved_them(self):
+        self.submit()
+        order = Order.objects.get()
+        self.client.logout()  # a new session
+        for url in (f"/portal/submitted/{order.number}/", f"/portal/order/{order.number}/"):
+            self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_finding_an_order_redirects_to_its_page(self):
+        order = self.create_order(caller_phone=PHONE)
+        response = self.client.post("/portal/track/", {"number": order.number, "phone": PHONE})
+        self.assertRedirects(response, f"/portal/order/{order.number}/")
+
+    def test_a_rating_redirects_to_its_thanks_and_a_reload_rates_nothing(self):
+        order = self.reply_checked_order(caller_phone=PHONE)
+        self.lookup(order.number)
+        response = self.client.post(f"/portal/rate/{order.number}/", {"satisfaction": "basically"})
+        self.assertRedirects(response, f"/portal/rated/{order.number}/")
+        self.assertContains(self.client.get(f"/portal/rated/{order.number}/"), "基本满意")
+        self.assertEqual(order.events.filter(action="callback").count(), 1)
 
 
 class LookupTests(PortalTestCase):
@@ -165,7 +201,7 @@ class RatingTests(PortalTestCase):
     def test_caller_rates_satisfied_and_the_order_closes(self):
         self.lookup(self.order.number)
         response = self.client.post(
-            f"/portal/rate/{self.order.number}/", {"satisfaction": "satisfied"}
+            f"/portal/rate/{self.order.number}/", {"satisfaction": "satisfied"}, follow=True
         )
         self.assertContains(response, "感谢您的评价")
         self.assertContains(response, '<p class="number">满意</p>', html=False)
