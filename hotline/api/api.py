@@ -5,7 +5,7 @@ error is `{"code": ..., "message": ...}` with a stable code."""
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.responses import Status
 from ninja.security import django_auth
@@ -19,6 +19,9 @@ from hotline.orders.models import Channel, Order
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
 from hotline.units.models import Place
 from hotline.web.http import AuthenticatedRequest
+
+# How far a list may be paged by offset (deeper pages are a bulk export, not a list).
+MAX_OFFSET = 100_000
 
 api = NinjaAPI(
     title="12345 Hotline API",
@@ -138,8 +141,12 @@ def index(request: HttpRequest):
 
 
 @api.get("/orders", response=list[OrderOut], summary="List the orders the caller may see")
-def list_orders(request: AuthenticatedRequest, status: str = "", limit: int = 50, offset: int = 0):
-    limit = max(1, min(limit, 200))
+def list_orders(
+    request: AuthenticatedRequest,
+    status: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
     rows = order_list(user=request.user, filters=OrderFilter(status=status))[
         offset : offset + limit
     ]

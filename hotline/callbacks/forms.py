@@ -3,6 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core.forms import DateTimeField
 from hotline.orders.models import Satisfaction
 
 
@@ -38,7 +39,7 @@ class NotReachedForm(forms.Form):
 
 class MissedCallForm(forms.Form):
     phone = forms.CharField(label=_("来电号码"), max_length=30)
-    called_at = forms.DateTimeField(
+    called_at = DateTimeField(
         label=_("来电时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

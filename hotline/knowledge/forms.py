@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.catalogue.models import Category
+from hotline.core.forms import DateField
 from hotline.knowledge import permissions, services
 from hotline.knowledge.models import Entry
 from hotline.units.models import MEMBER_KINDS, Unit
@@ -42,8 +43,8 @@ class EntryForm(forms.Form):
         max_length=services.MAX_SOURCE,
         help_text=_("文件名称与文号"),
     )
-    valid_from = forms.DateField(label=_("生效日期"), required=False, widget=DateInput)
-    valid_to = forms.DateField(
+    valid_from = DateField(label=_("生效日期"), required=False, widget=DateInput)
+    valid_to = DateField(
         label=_("失效日期"),
         required=False,
         widget=DateInput,

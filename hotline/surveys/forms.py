@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import Category, RequestType
+from hotline.core.forms import DateField
 from hotline.surveys.calls import AnswersInvalid
 from hotline.surveys.models import Question, QuestionKind
 from hotline.surveys.services import MAX_ATTEMPTS_LIMIT, commissioning_units
@@ -37,13 +38,13 @@ class CampaignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("委托事项与用途，将显示在网页答卷的开头。"),
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=_("计划开始日期"),
         required=False,
         widget=DATE_WIDGET,
         error_messages={"invalid": _("请输入正确的日期。")},
     )
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label=_("计划结束日期"),
         required=False,
         widget=DATE_WIDGET,
@@ -149,12 +150,12 @@ class ImportForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    created_from = forms.DateField(
+    created_from = DateField(
         label=_("受理日期自"),
         widget=DATE_WIDGET,
         error_messages={"required": _("请填写起始日期。"), "invalid": _("请输入正确的日期。")},
     )
-    created_to = forms.DateField(
+    created_to = DateField(
         label=_("至"),
         widget=DATE_WIDGET,
         error_messages={"required": _("请填写结束日期。"), "invalid": _("请输入正确的日期。")},

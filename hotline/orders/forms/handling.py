@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import Category, RequestType
-from hotline.core.forms import MultipleFileField, choice_field, model_field
+from hotline.core.forms import DateTimeField, MultipleFileField, choice_field, model_field
 from hotline.core.text import MAX_TEXT
 from hotline.orders.forms.intake import GroupedPlaceField
 from hotline.orders.models import Attachment, Note, Order
@@ -32,7 +32,7 @@ class AttachmentForm(forms.Form):
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=(), initial="note")
     method = forms.ChoiceField(label=_("联系方式"), choices=(), required=False)
-    contacted_at = forms.DateTimeField(
+    contacted_at = DateTimeField(
         label=_("联系时间"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

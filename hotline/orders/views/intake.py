@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hotline.catalogue.models import Category, ExclusionReason, RequestType
 from hotline.core.errors import DomainError
+from hotline.core.params import id_param
 from hotline.orders.forms.intake import IntakeForm
 from hotline.orders.proposal import dispatch_propose
 from hotline.orders.rules import may_take_calls
@@ -24,13 +25,6 @@ from hotline.web.http import AuthenticatedRequest
 def _require_centre(request: AuthenticatedRequest) -> None:
     if not may_take_calls(request.user):
         raise Http404(_("无权使用受理界面。"))
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @login_required
@@ -97,8 +91,8 @@ def intake_related_view(request: AuthenticatedRequest) -> HttpResponse:
     candidates = related_candidates(
         user=request.user,
         phone=phone if len(phone) >= 7 else "",
-        place_id=_int(params.get("place")),
-        category_id=_int(params.get("category")),
+        place_id=id_param(params.get("place")),
+        category_id=id_param(params.get("category")),
     )
     return render(request, "orders/_intake_related.html", {"candidates": candidates})
 
@@ -110,16 +104,22 @@ def intake_proposal_view(request: AuthenticatedRequest) -> HttpResponse:
     _require_centre(request)
     params = request.GET
     category = (
-        Category.objects.filter(pk=_int(params.get("category")) or 0)
+        Category.objects.filter(pk=id_param(params.get("category")) or 0)
         .select_related("lead_unit")
         .first()
     )
-    place = Place.objects.filter(pk=_int(params.get("place")) or 0).select_related("unit").first()
+    place = (
+        Place.objects.filter(pk=id_param(params.get("place")) or 0).select_related("unit").first()
+    )
     proposal = dispatch_propose(
         category=category, place=place, supervision_channel=params.get("supervision_channel", "")
     )
     return render(
         request,
         "orders/_intake_proposal.html",
-        {"proposal": proposal, "units": member_units(), "chosen": _int(params.get("lead_unit"))},
+        {
+            "proposal": proposal,
+            "units": member_units(),
+            "chosen": id_param(params.get("lead_unit")),
+        },
     )

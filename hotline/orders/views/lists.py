@@ -5,19 +5,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from hotline.catalogue.models import RequestType
+from hotline.core.params import page_param
 from hotline.orders.models import Status
 from hotline.orders.rules import statuses_visible_to
 from hotline.orders.search import search_bound
 from hotline.orders.selectors import OrderFilter
 from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
 from hotline.web.http import AuthenticatedRequest
-
-
-def _page_number(value: str | None) -> int:
-    try:
-        return max(1, int(value or "1"))
-    except ValueError:
-        return 1
 
 
 @login_required
@@ -39,7 +33,7 @@ def order_list_view(request: AuthenticatedRequest) -> HttpResponse:
     sort = params.get("sort", "")
     page = window(
         worklist_orders(user=request.user, worklist=current, filters=filters, sort=sort),
-        page=_page_number(params.get("page")),
+        page=page_param(params.get("page")),
     )
     keep = params.copy()
     keep.pop("page", None)

@@ -3,12 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from hotline import clock
 from hotline.calendar.services import due_at_for
 from hotline.catalogue.models import Category, RequestType
+from hotline.core.params import date_param, id_param, page_param
 from hotline.orders.unit_workbench import (
     countdown,
     unit_dashboard,
@@ -18,13 +18,6 @@ from hotline.orders.unit_workbench import (
 )
 from hotline.orders.worklists import window
 from hotline.web.http import AuthenticatedRequest
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @login_required
@@ -37,27 +30,20 @@ def unit_inbox_view(request: AuthenticatedRequest) -> HttpResponse:
     tab = request.GET.get("tab") or ""
     if tab not in keys:
         tab = keys[0]
-    try:
-        due = parse_date(request.GET.get("due_before", "") or "")
-    except ValueError:  # well formed but no such day, e.g. 2025-02-30
-        due = None
+    due = date_param(request.GET.get("due_before"))
     # Orders whose last day is `due` or earlier: their limit ends at 24:00 of that day at the
     # latest, the instant `due_at_for` gives (a limit ending on `due` has due_at there).
     due_before = due_at_for(due_date=due) if due else None
-    try:
-        page_number = int(request.GET.get("page", "1"))
-    except ValueError:
-        page_number = 1
     rows = unit_inbox(
         user=user,
         tab=tab,
         request_type=request.GET.get("type", ""),
         category=request.GET.get("category", "")[:60],
         mine=request.GET.get("mine") == "1",
-        handler_id=_int(request.GET.get("handler")),
+        handler_id=id_param(request.GET.get("handler")),
         due_before=due_before,
     )
-    page = window(rows, page=page_number)
+    page = window(rows, page=page_param(request.GET.get("page")))
     now = clock.now()
     keep = request.GET.copy()
     keep.pop("page", None)
