@@ -16,3 +16,7 @@ urlpatterns = [
     path("api/v1/", include("hotline.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "hotline.web.errors.error_403"
+handler404 = "hotline.web.errors.error_404"
+handler500 = "hotline.web.errors.error_500"

@@ -101,6 +101,17 @@ def callback_queue(*, user: User) -> list[CallbackTask]:
     )
 
 
+def callback_counts(*, user: User) -> tuple[int, int] | None:
+    """Of the orders waiting for their callback: how many the operating centre must call
+    (the callback queue) and how many wait for the caller's own rating on the web (closed
+    by rule if none comes). None for those who do not call back."""
+    if not user.has_role(*CENTRE_ROLES):
+        return None
+    waiting = CallbackTask.objects.filter(closed_at__isnull=True, order__status=Status.CALLBACK)
+    to_call = waiting.filter(required=True).count()
+    return to_call, waiting.filter(required=False).count()
+
+
 @transaction.atomic
 def callbacks_auto_close(*, now: datetime | None = None) -> int:
     """Close the orders that needed no call and were not rated online in time."""

@@ -86,7 +86,7 @@ def demo_accounts() -> int:
                     roles=[role],
                     unit=unit,
                     password=DEMO_PASSWORD,
-                    display_name=f"{unit.name[:8]}{label}",
+                    display_name=f"{unit.name}{label}",
                     phone=phone,
                 )
                 created += 1

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class Open311Config(AppConfig):
     name = "hotline.open311"
-    verbose_name = "Open311"
+    verbose_name = "Open311 接口"

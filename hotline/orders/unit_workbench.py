@@ -13,6 +13,7 @@ from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 from hotline.calendar.services import TimeLeft, working_time_left
 from hotline.orders.models import (
+    FINAL_STATES,
     UNIT_STATES,
     Action,
     Assignment,
@@ -87,7 +88,8 @@ def unit_inbox(
         open_urges = Urge.objects.filter(
             order=OuterRef("pk"), unit_id=unit_id, acknowledged_at__isnull=True
         )
-        qs = qs.filter(Exists(open_urges))
+        # An urge on an order that has since been closed or merged needs no answer.
+        qs = qs.filter(Exists(open_urges)).exclude(status__in=FINAL_STATES)
     elif tab == "due":
         qs = lead.filter(
             status__in=UNIT_STATES,

@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.roles import Role
 from hotline.calendar.services import calendar_warning
+from hotline.callbacks.services import callback_counts
 from hotline.orders.models import Status
 from hotline.orders.selectors import OrderFilter, order_list, status_counts
 from hotline.web.http import AuthenticatedRequest
@@ -20,9 +22,15 @@ def home_view(request: AuthenticatedRequest) -> HttpResponse:
     context: dict = {"admin_only": user.is_admin_only}
     if not user.is_admin_only:
         counts = status_counts(user=user)
+        split = callback_counts(user=user)
         context.update(
             counts=[
-                (value, label, counts[value])
+                (
+                    value,
+                    label,
+                    counts[value],
+                    _callback_note(split) if value == Status.CALLBACK else "",
+                )
                 for value, label in Status.choices
                 if counts.get(value)
             ],
@@ -33,6 +41,18 @@ def home_view(request: AuthenticatedRequest) -> HttpResponse:
     if user.has_role(Role.SYSADMIN, Role.REVIEWER, Role.SUPERVISOR) or user.is_superuser:
         context["calendar_warning"] = calendar_warning()
     return render(request, "web/home.html", context)
+
+
+def _callback_note(split: tuple[int, int] | None) -> str:
+    """What the 待回访 tile counts: every order waiting for its callback, of which the callback
+    queue holds those that must be called; the others wait for the caller's web rating."""
+    if split is None:
+        return ""
+    to_call, on_the_web = split
+    return _("其中需电话回访 %(call)d，待市民网上评价 %(web)d") % {
+        "call": to_call,
+        "web": on_the_web,
+    }
 
 
 @never_cache

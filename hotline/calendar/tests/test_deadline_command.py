@@ -8,6 +8,7 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from unittest import mock
@@ -173,3 +174,27 @@ class DeadlineConsoleScriptTests(CalendarTestCase):
         self.assertEqual(result.stdout, "")
         self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
         self.assertIn("--start", result.stderr)
+
+    def test_a_database_never_migrated_gets_one_line_and_status_2(self):
+        # Any command that reads the database, run on an empty one: one line, no traceback.
+        root = Path(__file__).resolve().parents[3]
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        with tempfile.TemporaryDirectory() as empty:
+            env["HOTLINE_VAR_DIR"] = empty
+            for args in (
+                ["deadline", "--start", "2025-09-30", "--working-days", "3"],
+                ["deadline", "--start", "2025-09-30", "--type", "complaint"],
+            ):
+                with self.subTest(args=args):
+                    result = subprocess.run(
+                        [sys.executable, "-m", "hotline", *args],
+                        cwd=root,
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        timeout=60,
+                    )
+                    self.assertEqual(result.returncode, 2, result.stderr)
+                    self.assertEqual(result.stdout, "")
+                    self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+                    self.assertIn("hotline migrate", result.stderr)

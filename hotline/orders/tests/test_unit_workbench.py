@@ -248,6 +248,27 @@ class InboxTests(WorkbenchTestCase):
                 self.assertEqual(self.client.get(INBOX, {"page": page}).status_code, 200)
 
 
+class UrgesTabTests(WorkbenchTestCase):
+    def test_urges_of_orders_closed_since_are_not_listed(self):
+        open_urged = services.order_urge(
+            order=self.in_progress_order(), actor=self.operator, note="市民再次来电"
+        )
+        closed = services.order_urge(
+            order=self.in_progress_order(), actor=self.operator, note="请尽快"
+        )
+        closed = services.order_reply(order=closed, actor=self.handler_a, text="已处理。")
+        closed = services.order_decide_reply(order=closed, actor=self.manager_a, approve=True)
+        closed = services.order_check_reply(order=closed, actor=self.operator, accept=True)
+        closed = services.order_record_callback(
+            order=closed, actor=self.operator, satisfaction="satisfied"
+        )
+        self.assertEqual(closed.status, "closed")
+        for user in (self.handler_a, self.manager_a):
+            with self.subTest(user=user.username):
+                _html, listed = self.inbox(user, tab="urges")
+                self.assertEqual(listed, self.numbers(open_urged))
+
+
 class DashboardTests(WorkbenchTestCase):
     """Seen on Mon 20 Oct 2025 12:00; the last 30 days start on Sat 20 Sep 12:00."""
 

@@ -100,6 +100,26 @@ class HomeTests(BaseTestCase):
         self.assertEqual(closed.status, "closed")
 
 
+class CallbackTileTests(BaseTestCase):
+    def test_the_callback_tile_says_how_many_are_called_and_how_many_rated_on_the_web(self):
+        from hotline.callbacks.models import CallbackPolicy
+        from hotline.callbacks.services import callback_queue
+
+        CallbackPolicy.objects.update_or_create(
+            pk=1, defaults={"required_types": ["help"], "sample_percent": 0}
+        )
+        for request_type in ("help", "help", "consult"):
+            self.reply_checked_order(request_type=request_type)
+        self.assertEqual(len(callback_queue(user=self.operator)), 2)
+        self.client.force_login(self.operator)
+        page = self.client.get("/")
+        self.assertContains(page, "<strong>3</strong><span>待回访</span>", html=False)
+        self.assertContains(page, "其中需电话回访 2，待市民网上评价 1")
+        # Units are not called back by: their tile says nothing of the queue.
+        self.client.force_login(self.manager_a)
+        self.assertNotContains(self.client.get("/"), "需电话回访")
+
+
 class PublicPageTests(BaseTestCase):
     def test_portal_renders_without_signing_in(self):
         response = self.client.get("/portal/")

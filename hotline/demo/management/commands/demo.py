@@ -19,6 +19,17 @@ from hotline.demo.generate import DEMO_PASSWORD, demo_account_lines, demo_load
 from hotline.privacy.crypto import ensure_key_file
 
 
+def public_url_for(addr: str) -> str:
+    """The address residents' links use when the demo serves on `addr` (runserver's form:
+    "port", "host:port"; a server listening on every address is reached on this machine)."""
+    host, _sep, port = addr.rpartition(":")
+    if not host:
+        host = "127.0.0.1"
+    if host in ("0.0.0.0", "[::]", "::"):  # noqa: S104 - naming the wildcard, not binding it
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 class Command(BaseCommand):
     help = "Prepare and serve the demo installation (SQLite, demo accounts, demo orders)."
 
@@ -30,6 +41,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
 
     def handle(self, *args, addr: str, orders: int, no_serve: bool, **options) -> None:
+        if not os.environ.get("HOTLINE_PUBLIC_URL"):
+            # Links in messages (the rating link of an SMS) point where the demo is served;
+            # the helper processes inherit the address through the environment.
+            os.environ["HOTLINE_PUBLIC_URL"] = settings.HOTLINE_PUBLIC_URL = public_url_for(addr)
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         if not settings.HOTLINE_DATA_KEY and ensure_key_file(Path(settings.HOTLINE_DATA_KEY_PATH)):
             self.stdout.write(
