@@ -1,15 +1,27 @@
 """Normalising, hashing and masking callers' personal data."""
 
 import re
+import unicodedata
 
 from hotline.privacy.crypto import keyed_digest
 
-_NON_DIGITS = re.compile(r"[^\d]")
+# What people write between the digits of a number: spaces, hyphens, dots, brackets, and a
+# leading + before the country code. Anything else (a mask's *, letters) is not a number.
+_SEPARATORS = re.compile(r"[\s\-.()]")
+_WRITTEN_NUMBER = re.compile(r"\+?[0-9]+")
+MIN_DIGITS, MAX_DIGITS = 7, 13
+
+
+def _ascii(raw: str) -> str:
+    """Full-width digits and signs as ASCII (Chinese input methods type １３８…, ＋８６)."""
+    return unicodedata.normalize("NFKC", raw or "").strip()
 
 
 def phone_normalize(raw: str) -> str:
-    """Digits only, without the +86 / 0086 country prefix: '+86 138-0000-1234' → '13800001234'."""
-    digits = _NON_DIGITS.sub("", raw or "")
+    """Digits only, without the +86 / 0086 country prefix: '+86 138-0000-1234' and
+    '１３８ ００００ １２３４' → '13800001234'. The one normal form of a number: every store,
+    digest and look-up goes through it."""
+    digits = "".join(ch for ch in _ascii(raw) if "0" <= ch <= "9")
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) >= 11:
             digits = digits[len(prefix) :]
@@ -18,8 +30,12 @@ def phone_normalize(raw: str) -> str:
 
 
 def phone_is_valid(raw: str) -> bool:
-    digits = phone_normalize(raw)
-    return 7 <= len(digits) <= 13
+    """A phone number as people write one: 7 to 13 digits with the usual separators, in
+    ASCII or full-width; a masked number (152****1080) or one with letters is not."""
+    written = _SEPARATORS.sub("", _ascii(raw))
+    if not _WRITTEN_NUMBER.fullmatch(written):
+        return False
+    return MIN_DIGITS <= len(phone_normalize(raw)) <= MAX_DIGITS
 
 
 def phone_digest(raw: str) -> str:

@@ -69,6 +69,36 @@ class SubmitTests(PortalTestCase):
         self.assertEqual(other.status_code, 302)
 
 
+class PhoneNumberTests(PortalTestCase):
+    """One form of a number everywhere: written in full-width digits on the portal, it finds
+    the order recorded on the phone, and a masked number is not a caller's phone."""
+
+    def test_a_full_width_number_finds_the_callers_order(self):
+        order = self.create_order(caller_phone=PHONE)
+        response = self.lookup(order.number, phone="１３９１２３４５６７８")
+        self.assertContains(response, order.number)
+
+    def test_a_submission_in_full_width_digits_is_the_same_caller(self):
+        self.submit(caller_phone="１３９ １２３４ ５６７８")
+        order = Order.objects.get()
+        self.assertEqual((order.caller_phone, order.caller_phone_mask), (PHONE, "139****5678"))
+
+    def test_a_masked_number_is_refused_on_the_portal_and_in_the_services(self):
+        response = self.submit(caller_phone="139****5678")
+        self.assertContains(response, "手机号码格式不正确", status_code=400)
+        from hotline.core.errors import InvalidInput
+
+        with self.assertRaises(InvalidInput):
+            services.order_create(
+                actor=self.operator,
+                channel=Channel.PHONE,
+                request_type="consult",
+                content="咨询",
+                caller_phone="152****1080",
+            )
+        self.assertFalse(Order.objects.exists())
+
+
 class PostRedirectGetTests(PortalTestCase):
     """Every submission is a POST followed by a redirect: a reload of the page the caller
     lands on submits, finds or rates nothing a second time."""

@@ -112,6 +112,8 @@ class MaskAndNormalizeTests(SimpleTestCase):
             "8613812345678": "13812345678",
             "(029) 8701 2345": "02987012345",
             "86123": "86123",  # too short to carry a country prefix
+            "１３８１２３４５６７８": "13812345678",  # full-width, as input methods type it
+            "＋８６ １３８－１２３４－５６７８": "13812345678",
             "": "",
         }
         for raw, digits in cases.items():
@@ -124,9 +126,15 @@ class MaskAndNormalizeTests(SimpleTestCase):
         self.assertFalse(phone_is_valid("870123"))
         self.assertFalse(phone_is_valid("12345678901234"))
         self.assertFalse(phone_is_valid("no digits"))
+        self.assertTrue(phone_is_valid("１３８１２３４５６７８"))
+        self.assertTrue(phone_is_valid("(029) 8701-2345"))
+        for masked in ("152****1080", "138****5678", "1381234567x", "13812345678转1", "12345+678"):
+            with self.subTest(masked=masked):
+                self.assertFalse(phone_is_valid(masked))
 
     def test_the_same_number_written_differently_has_one_digest(self):
         self.assertEqual(phone_digest("+86 138-1234-5678"), phone_digest("13812345678"))
+        self.assertEqual(phone_digest("１３８１２３４５６７８"), phone_digest("13812345678"))
         self.assertEqual(phone_digest(""), "")
 
 
