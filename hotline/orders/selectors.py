@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.audit.selectors import revealed_recently
 from hotline.core.errors import NotFound
-from hotline.orders.models import FINAL_STATES, UNIT_STATES, Order, OrderEvent, Status
+from hotline.orders.models import FINAL_STATES, UNIT_STATES, Action, Order, OrderEvent, Status
 from hotline.orders.rules import (
     assisted_by,
     assisting_unit_of,
@@ -21,6 +21,7 @@ from hotline.orders.rules import (
 )
 from hotline.orders.search import order_text_condition
 from hotline.privacy.personal import phone_digest
+from hotline.units.models import Unit
 
 LIST_RELATED = ("request_type", "category", "lead_unit", "place")
 
@@ -54,6 +55,33 @@ def caller_revealed(*, user: User, order: Order) -> bool:
     """Whether `user` revealed this order's caller a moment ago (an audited
     `order_reveal_caller`), so that the page may show the name and phone in clear."""
     return revealed_recently(actor=user, target=order.number)
+
+
+@dataclass(frozen=True)
+class ReturnRequest:
+    """The unit's return waiting for a decision: who returned it, why, and where it belongs."""
+
+    unit: Unit | None
+    reason: str
+    suggested_unit: Unit | None
+    at: datetime
+
+
+def return_request(*, order: Order) -> ReturnRequest | None:
+    """The latest return of the order (the one its return review decides)."""
+    event = (
+        order.events.filter(action=Action.RETURN)
+        .select_related("actor_unit")
+        .order_by("-at")
+        .first()
+    )
+    if event is None:
+        return None
+    code = (event.data or {}).get("suggested_unit")
+    suggested = Unit.objects.filter(code=code).first() if code else None
+    return ReturnRequest(
+        unit=event.actor_unit, reason=event.reason, suggested_unit=suggested, at=event.at
+    )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from hotline.core.text import MAX_REASON, MAX_TEXT
 from hotline.orders import services
 from hotline.orders.models import Action, Order, Satisfaction
 from hotline.orders.rules import orders_visible_to
+from hotline.orders.selectors import return_request
 from hotline.units.models import Unit
 from hotline.units.selectors import member_units
 
@@ -34,6 +35,10 @@ class ActionForm(forms.Form):
     @property
     def label(self) -> str:
         return str(Action(self.action).label)
+
+    def facts(self) -> list[tuple[str, str]]:
+        """What the user must read beside the form to decide (label, text)."""
+        return []
 
     def perform(self) -> Order:
         raise NotImplementedError
@@ -228,19 +233,34 @@ class ReturnForm(ActionForm):
         )
 
 
-class ReturnUpheldForm(ActionForm, UnitsMixin):
+class ReturnDecisionForm(ActionForm):
+    """Deciding a return: the unit's reason and suggested unit are shown beside the form."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = return_request(order=self.order)
+
+    def facts(self) -> list[tuple[str, str]]:
+        if self.request is None:
+            return []
+        unit = self.request.unit.name if self.request.unit else "—"
+        suggested = self.request.suggested_unit
+        return [
+            (str(_("退单单位")), unit),
+            (str(_("退单理由")), self.request.reason),
+            (str(_("建议承办单位")), suggested.name if suggested else str(_("未提出"))),
+        ]
+
+
+class ReturnUpheldForm(ReturnDecisionForm, UnitsMixin):
     action = Action.RETURN_UPHELD
     reason = _reason(_("审核意见"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup_units()
-        event = self.order.events.filter(action=Action.RETURN).order_by("-at").first()
-        code = (event.data or {}).get("suggested_unit") if event else None
-        if code:
-            self.fields["lead_unit"].initial = (
-                Unit.objects.filter(code=code).values_list("pk", flat=True).first()
-            )
+        if self.request is not None and self.request.suggested_unit is not None:
+            self.fields["lead_unit"].initial = self.request.suggested_unit.pk
 
     def perform(self) -> Order:
         data = self.cleaned_data
@@ -253,7 +273,7 @@ class ReturnUpheldForm(ActionForm, UnitsMixin):
         )
 
 
-class ReturnRefusedForm(ActionForm):
+class ReturnRefusedForm(ReturnDecisionForm):
     action = Action.RETURN_REFUSED
     reason = _reason(_("驳回理由"))
 

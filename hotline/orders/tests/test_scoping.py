@@ -211,14 +211,14 @@ class ViewAccessTests(PageTestCase):
     # orders:intake and its partials
     def test_unit_staff_cannot_open_or_post_the_intake_screen(self):
         self.as_user(self.handler_a)
-        for name in (
-            "orders:intake",
-            "orders:intake-caller",
-            "orders:intake-related",
-            "orders:intake-proposal",
+        for method, name in (
+            ("get", "orders:intake"),
+            ("post", "orders:intake-caller"),
+            ("post", "orders:intake-related"),
+            ("get", "orders:intake-proposal"),
         ):
             with self.subTest(name=name):
-                self.assertEqual(self.client.get(reverse(name)).status_code, 404)
+                self.assertEqual(getattr(self.client, method)(reverse(name)).status_code, 404)
         count = Order.objects.count()
         response = self.client.post(
             reverse("orders:intake"),
@@ -261,8 +261,21 @@ class ViewAccessTests(PageTestCase):
 
     def test_intake_caller_history_shows_only_visible_orders(self):
         self.as_user(self.operator)
-        response = self.client.get(reverse("orders:intake-caller"), {"caller_phone": "13812345678"})
+        response = self.client.post(
+            reverse("orders:intake-caller"), {"caller_phone": "13812345678"}
+        )
         self.assertContains(response, self.order.number)
+
+    def test_the_callers_number_never_travels_in_an_address(self):
+        self.as_user(self.operator)
+        for name in ("orders:intake-caller", "orders:intake-related"):
+            with self.subTest(name=name):
+                url = reverse(name)
+                response = self.client.get(url, {"caller_phone": "13812345678"})
+                self.assertEqual(response.status_code, 405)
+        page = self.client.get(reverse("orders:intake")).content.decode()
+        self.assertNotIn('hx-get="/orders/intake/caller/', page)
+        self.assertNotIn('hx-get="/orders/intake/related/', page)
 
     # orders:detail
     def test_detail_is_404_for_other_unit_and_for_unknown_number(self):

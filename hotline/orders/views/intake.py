@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hotline.catalogue.models import Category, ExclusionReason, RequestType
 from hotline.core.errors import DomainError
@@ -72,21 +72,23 @@ def _category_groups() -> list[tuple[str, list[Category]]]:
 
 
 @login_required
-@require_GET
+@require_POST
 def intake_caller_view(request: AuthenticatedRequest) -> HttpResponse:
-    """来电弹屏: the caller's earlier orders and their states."""
+    """来电弹屏: the caller's earlier orders and their states. A POST, so that the caller's
+    number travels in the body, never in an address that access logs keep."""
     _require_centre(request)
-    phone = request.GET.get("caller_phone", "").strip()
+    phone = request.POST.get("caller_phone", "").strip()
     orders = orders_from_phone(user=request.user, phone=phone) if len(phone) >= 7 else []
     return render(request, "orders/_intake_caller.html", {"orders": orders, "phone": phone})
 
 
 @login_required
-@require_GET
+@require_POST
 def intake_related_view(request: AuthenticatedRequest) -> HttpResponse:
-    """Possible duplicates from the same number, or the same place and category."""
+    """Possible duplicates from the same number, or the same place and category (a POST, as
+    the number is one of them)."""
     _require_centre(request)
-    params = request.GET
+    params = request.POST
     phone = params.get("caller_phone", "").strip()
     candidates = related_candidates(
         user=request.user,
