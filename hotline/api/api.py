@@ -6,12 +6,11 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
-from ninja.security import django_auth
 
 from hotline.accounts.roles import Role
-from hotline.api.auth import TokenAuth
+from hotline.api.auth import StaffSession, TokenAuth
 from hotline.catalogue.models import Category, EmergencySituation, MajorIncidentKind
 from hotline.core.errors import DomainError, NotFound
 from hotline.orders import services
@@ -27,7 +26,7 @@ api = NinjaAPI(
     title="12345 Hotline API",
     version="1",
     urls_namespace="api-v1",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), StaffSession()],
     docs_url=None,
 )
 
@@ -55,9 +54,32 @@ def auth_error(request: HttpRequest, exc: AuthenticationError):
     )
 
 
+# Errors the framework raises before an endpoint runs, in the API's own form.
+HTTP_ERRORS = {
+    400: ("invalid_body", "请求体不是有效的 JSON"),
+    403: ("csrf_failed", "会话访问须携带有效的 CSRF 令牌"),
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", str(exc)))
+    return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
+
+
 class ErrorOut(Schema):
     code: str
     message: str
+
+
+class InvalidOut(ErrorOut):
+    """A request that does not match the schema: `detail` lists each field's problem."""
+
+    detail: list[dict]
+
+
+# Every operation may answer these; each is documented in the OpenAPI document.
+COMMON_ERRORS = {401: ErrorOut, 422: InvalidOut}
 
 
 class OrderOut(Schema):
@@ -140,7 +162,11 @@ def index(request: HttpRequest):
     }
 
 
-@api.get("/orders", response=list[OrderOut], summary="List the orders the caller may see")
+@api.get(
+    "/orders",
+    response={200: list[OrderOut], **COMMON_ERRORS},
+    summary="List the orders the caller may see",
+)
 def list_orders(
     request: AuthenticatedRequest,
     status: str = "",
@@ -155,7 +181,7 @@ def list_orders(
 
 @api.get(
     "/orders/{number}",
-    response={200: OrderDetailOut, 404: ErrorOut},
+    response={200: OrderDetailOut, 404: ErrorOut, **COMMON_ERRORS},
     summary="One order with its history",
 )
 def get_order(request: AuthenticatedRequest, number: str):
@@ -176,7 +202,9 @@ def get_order(request: AuthenticatedRequest, number: str):
 
 
 @api.post(
-    "/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut}, summary="Record a request"
+    "/orders",
+    response={201: OrderOut, 400: ErrorOut, 403: ErrorOut, **COMMON_ERRORS},
+    summary="Record a request",
 )
 def create_order(request: AuthenticatedRequest, payload: OrderIn):
     user = request.user

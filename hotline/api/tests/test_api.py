@@ -199,3 +199,52 @@ class ScopingTests(ApiTestCase):
         )
         self.assertEqual(len(self.get(ORDERS, token, limit=1).json()), 1)
         self.assertEqual(len(self.get(ORDERS, token, limit=2, offset=2).json()), 1)
+
+
+class ErrorShapeTests(BaseTestCase):
+    """Every error the API gives is {code, message} with a stable code, and each is in the
+    OpenAPI document."""
+
+    def setUp(self):
+        from hotline.accounts.models import ApiToken
+        from hotline.accounts.roles import Role
+        from hotline.accounts.services import account_create
+
+        desk = account_create(username="desk110", roles=[Role.LINKAGE], unit=self.unit_a)
+        self.token = ApiToken.issue(user=desk, name="110")[1]
+
+    def test_a_post_without_a_token_is_401_not_a_csrf_failure(self):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        response = client.post("/api/v1/orders", data="{}", content_type="application/json")
+        self.assertEqual(response.status_code, 401)
+        self.assertEqual(response.json()["code"], "unauthorized")
+
+    def test_an_unparsable_body_answers_code_and_message(self):
+        response = self.client.post(
+            "/api/v1/orders",
+            data="{not json",
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {self.token}",
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(set(response.json()), {"code", "message"})
+        self.assertEqual(response.json()["code"], "invalid_body")
+
+    def test_a_signed_in_session_without_its_csrf_token_is_refused_with_a_code(self):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.operator)
+        response = client.post("/api/v1/orders", data="{}", content_type="application/json")
+        self.assertEqual((response.status_code, response.json()["code"]), (403, "csrf_failed"))
+
+    def test_every_operation_documents_401_and_422(self):
+        document = self.client.get("/api/v1/openapi.json").json()
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                if path == "/api/v1/":
+                    continue
+                with self.subTest(path=path, method=method):
+                    self.assertLessEqual({"401", "422"}, set(operation["responses"]))
