@@ -255,11 +255,19 @@ class DemoOrders:
             return order
         with clock.frozen_at(story.at):
             if not record["accept"]:
-                return services.order_not_accept(
-                    order=order,
-                    actor=op,
-                    exclusion=ExclusionReason.objects.get(pk=record["exclusion"]),
-                )
+                exclusion = ExclusionReason.objects.get(pk=record["exclusion"])
+                if order.request_type.needs_review:
+                    # A complaint or report is declined by the host unit's review (Art. 14(2)).
+                    order = services.order_submit_for_review(
+                        order=order,
+                        actor=op,
+                        opinion=f"建议不予受理：{exclusion.name}",
+                        proposed_exclusion=exclusion,
+                    )
+                    return services.order_not_accept(
+                        order=order, actor=reviewer, exclusion=exclusion
+                    )
+                return services.order_not_accept(order=order, actor=op, exclusion=exclusion)
             if target == "merged":
                 earlier = (
                     Order.objects.filter(
@@ -268,6 +276,16 @@ class DemoOrders:
                     .exclude(pk=order.pk)
                     .first()
                 )
+                if earlier is not None and order.request_type.needs_review:
+                    order = services.order_submit_for_review(
+                        order=order,
+                        actor=op,
+                        opinion=f"建议并入工单 {earlier.number}",
+                        proposed_merge_into=earlier,
+                    )
+                    return services.order_merge(
+                        order=order, into=earlier, actor=reviewer, note="同一事项重复来电"
+                    )
                 if earlier is not None:
                     return services.order_merge(
                         order=order, into=earlier, actor=op, note="同一事项重复来电"

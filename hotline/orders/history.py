@@ -139,14 +139,22 @@ def linked(order: Order, *, actor: User, other: Order) -> OrderEvent:
 
 
 def submitted_for_review(
-    order: Order, *, actor: User, from_status: str, proposed_unit: Unit | None
+    order: Order,
+    *,
+    actor: User,
+    from_status: str,
+    proposed_unit: Unit | None,
+    proposal: dict[str, Any] | None = None,
 ) -> OrderEvent:
+    """`proposal` is what the operator proposes instead of a dispatch (not accepting with an
+    Art. 12 reason, or merging into an order), for the reviewer to decide."""
     return _write(
         order,
         action=Action.SUBMIT_REVIEW,
         actor=actor,
         from_status=from_status,
         proposed_unit=_code(proposed_unit),
+        **(proposal or {}),
     )
 
 

@@ -125,6 +125,15 @@ def _centre_not_reviewed_type(user: User, order: Order) -> bool:
     return user.has_role(*CENTRE_ROLES) and not order.request_type.needs_review
 
 
+def _acceptance_decider(user: User, order: Order) -> bool:
+    """Who declines a request (Art. 12) or merges a duplicate: the operating centre, except
+    for complaints and reports, which go to the host unit's review first (Art. 14(2)); the
+    host unit then decides them under review."""
+    if order.status == Status.PENDING_REVIEW:
+        return user.has_role(Role.REVIEWER)
+    return _centre_not_reviewed_type(user, order)
+
+
 def _operator_lead(user: User, order: Order) -> bool:
     return user.has_role(Role.OPERATOR_LEAD)
 
@@ -275,15 +284,16 @@ class Rule:
 ALL_STATES = frozenset(Status.values)
 OPEN_STATES = ALL_STATES - FINAL_STATES
 RECEIVED = frozenset({Status.RECEIVED})
+RECEIVED_OR_IN_REVIEW = frozenset({Status.RECEIVED, Status.PENDING_REVIEW})
 # A unit's notes and contact records, while it handles the order and until its reply is checked.
 NOTE_STATES = frozenset({*UNIT_STATES, Status.REPLY_CHECK})
 # A reply the unit gave on paper is recorded while the unit holds the order (Art. 15).
 WRITTEN_REPLY_STATES = frozenset({Status.DISPATCHED, Status.IN_PROGRESS, Status.REPLY_APPROVAL})
 RULES: dict[str, Rule] = {
     Action.ACCEPT: Rule(RECEIVED, _centre_not_reviewed_type),
-    Action.NOT_ACCEPT: Rule(RECEIVED, _centre),
+    Action.NOT_ACCEPT: Rule(RECEIVED_OR_IN_REVIEW, _acceptance_decider),
     Action.ANSWER: Rule(RECEIVED, _centre_not_reviewed_type, _not_emergency),
-    Action.MERGE: Rule(RECEIVED, _centre),
+    Action.MERGE: Rule(RECEIVED_OR_IN_REVIEW, _acceptance_decider),
     Action.SUBMIT_REVIEW: Rule(RECEIVED, _centre),
     Action.REVIEW_APPROVE: Rule(frozenset({Status.PENDING_REVIEW}), _reviewer),
     Action.REVIEW_SEND_BACK: Rule(frozenset({Status.PENDING_REVIEW}), _reviewer),

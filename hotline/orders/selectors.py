@@ -57,6 +57,15 @@ def caller_revealed(*, user: User, order: Order) -> bool:
     return revealed_recently(actor=user, target=order.number)
 
 
+def review_proposal(*, order: Order) -> dict[str, str]:
+    """What the operator proposed when sending the order to review (unit, or not accepting
+    it, or merging it), from the latest submission; empty outside review."""
+    if order.status != Status.PENDING_REVIEW:
+        return {}
+    event = order.events.filter(action=Action.SUBMIT_REVIEW).order_by("-at").first()
+    return dict(event.data or {}) if event is not None else {}
+
+
 @dataclass(frozen=True)
 class ReturnRequest:
     """The unit's return waiting for a decision: who returned it, why, and where it belongs."""

@@ -16,7 +16,7 @@ from hotline.core.text import MAX_REASON, MAX_TEXT
 from hotline.orders import services
 from hotline.orders.models import Action, Order, Satisfaction
 from hotline.orders.rules import orders_visible_to
-from hotline.orders.selectors import return_request
+from hotline.orders.selectors import return_request, review_proposal
 from hotline.units.models import Unit
 from hotline.units.selectors import member_units
 
@@ -88,6 +88,16 @@ class NotAcceptForm(ActionForm):
     )
     note = _reason(_("说明"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        proposal = review_proposal(order=self.order)
+        if proposal.get("exclusion"):
+            self.fields["exclusion"].initial = (
+                ExclusionReason.objects.filter(code=proposal["exclusion"])
+                .values_list("pk", flat=True)
+                .first()
+            )
+
     def perform(self) -> Order:
         return services.order_not_accept(
             exclusion=self.cleaned_data["exclusion"],
@@ -110,6 +120,10 @@ class MergeForm(ActionForm):
     action = Action.MERGE
     into = forms.CharField(label=_("并入工单编号"), max_length=24)
     note = _reason(_("说明"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].initial = review_proposal(order=self.order).get("merge_into", "")
 
     def clean_into(self) -> Order:
         number = self.cleaned_data["into"].strip()
@@ -152,8 +166,7 @@ class ReviewApproveForm(ActionForm, UnitsMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup_units()
-        proposed = self.order.events.filter(action=Action.SUBMIT_REVIEW).order_by("-at").first()
-        code = (proposed.data or {}).get("proposed_unit") if proposed else None
+        code = review_proposal(order=self.order).get("proposed_unit")
         if code:
             self.fields["lead_unit"].initial = (
                 Unit.objects.filter(code=code).values_list("pk", flat=True).first()

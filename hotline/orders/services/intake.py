@@ -290,6 +290,34 @@ class Decision:
     related: Sequence[Order] = field(default_factory=list)
 
 
+def _propose_to_review(*, order: Order, actor: User, decision: Decision) -> Order:
+    """A complaint or report is declined or merged only by the host unit (Art. 14(2)): the
+    operator's choice goes to review as a proposal, with the reason or the order to merge
+    into, as a dispatch proposal does."""
+    if decision.outcome == Outcome.NOT_ACCEPT:
+        if decision.exclusion is None:
+            raise InvalidInput(_("请选择不予受理的情形。"))
+        opinion = _("建议不予受理：%(reason)s。%(note)s") % {
+            "reason": decision.exclusion.name,
+            "note": decision.exclusion_note,
+        }
+        return order_submit_for_review(
+            order=order,
+            actor=actor,
+            opinion=decision.opinion or opinion,
+            proposed_exclusion=decision.exclusion,
+        )
+    if decision.merge_into is None:
+        raise InvalidInput(_("请选择要并入的工单。"))
+    return order_submit_for_review(
+        order=order,
+        actor=actor,
+        opinion=decision.opinion
+        or _("建议并入工单 %(number)s（重复诉求）。") % {"number": decision.merge_into.number},
+        proposed_merge_into=decision.merge_into,
+    )
+
+
 @transaction.atomic
 def order_intake(*, actor: User, request: Request, decision: Decision) -> Order:
     """Record a phone request and carry out the operator's decision, all or nothing.
@@ -323,6 +351,8 @@ def order_intake(*, actor: User, request: Request, decision: Decision) -> Order:
     outcome = decision.outcome
     if outcome == Outcome.REGISTER:
         return order
+    if request.request_type.needs_review and outcome in (Outcome.NOT_ACCEPT, Outcome.MERGE):
+        return _propose_to_review(order=order, actor=actor, decision=decision)
     if outcome == Outcome.ANSWER:
         return order_answer(
             order=order, actor=actor, answer=decision.answer, knowledge_ref=decision.knowledge_ref

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
+from hotline.catalogue.models import ExclusionReason
 from hotline.core.text import MAX_REASON, clean_text
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Order, Status
@@ -21,17 +22,29 @@ def order_submit_for_review(
     actor: User,
     opinion: str,
     proposed_unit: Unit | None = None,
+    proposed_exclusion: ExclusionReason | None = None,
+    proposed_merge_into: Order | None = None,
     expected_version: int | None = None,
 ) -> Order:
     """Send a complaint or report to the host unit's review with the operator's preliminary
-    opinion and proposed unit, which the reviewer sees preselected."""
+    opinion and what the operator proposes — a unit, not accepting it for an Art. 12 reason,
+    or merging it into an earlier order — which the reviewer sees preselected (Art. 14(2))."""
     order = begin(order, actor, Action.SUBMIT_REVIEW, expected_version)
     from_status = order.status
     order.preliminary_opinion = clean_text(opinion, field=_("初步意见"), limit=MAX_REASON)
     order.status = Status.PENDING_REVIEW
     save(order, ["preliminary_opinion", "status"])
+    proposal: dict[str, str] = {}
+    if proposed_exclusion is not None:
+        proposal = {"proposed_outcome": Action.NOT_ACCEPT, "exclusion": proposed_exclusion.code}
+    elif proposed_merge_into is not None:
+        proposal = {"proposed_outcome": Action.MERGE, "merge_into": proposed_merge_into.number}
     event = history.submitted_for_review(
-        order, actor=actor, from_status=from_status, proposed_unit=proposed_unit
+        order,
+        actor=actor,
+        from_status=from_status,
+        proposed_unit=proposed_unit,
+        proposal=proposal,
     )
     messages.review_requested(order, event)
     return order
