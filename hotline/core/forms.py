@@ -6,7 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core.params import EARLIEST, LATEST
+from hotline.core.params import EARLIEST, LATEST, MAX_ID
 
 
 def model_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
@@ -60,3 +60,37 @@ class DateTimeField(forms.DateTimeField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         _check_range(value.date() if value is not None else None)
+
+
+def _key_in_range(value: Any) -> bool:
+    """A submitted key the databases' integer keys can hold (a huge number would reach the
+    database and fail there); keys that are not numbers are left to the field."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return True
+    return -MAX_ID <= number <= MAX_ID
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice of a row: an out-of-range key is an invalid choice, not a database error."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _key_in_range(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        values = value if isinstance(value, (list, tuple)) else [value] if value else []
+        for item in values:
+            if not _key_in_range(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super().clean(value)

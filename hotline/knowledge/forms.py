@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.catalogue.models import Category
-from hotline.core.forms import DateField
+from hotline.core.forms import DateField, ModelChoiceField
 from hotline.knowledge import permissions, services
 from hotline.knowledge.models import Entry
 from hotline.units.models import MEMBER_KINDS, Unit
@@ -33,8 +33,8 @@ class EntryForm(forms.Form):
         help_text=_("话务员向来电人宣读的答复:办理条件、材料、地点、时间、电话"),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
-    category = forms.ModelChoiceField(
+    unit = ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    category = ModelChoiceField(
         label=_("事项分类"), queryset=Category.objects.none(), required=False
     )
     source = forms.CharField(
@@ -76,8 +76,8 @@ class EntryForm(forms.Form):
             units = units.filter(pk=user.unit_id or 0)
         unit_field = self.fields["unit"]
         category_field = self.fields["category"]
-        assert isinstance(unit_field, forms.ModelChoiceField)
-        assert isinstance(category_field, forms.ModelChoiceField)
+        assert isinstance(unit_field, ModelChoiceField)
+        assert isinstance(category_field, ModelChoiceField)
         unit_field.queryset = units
         category_field.queryset = (
             Category.objects.filter(is_active=True, parent__isnull=False)

@@ -4,20 +4,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import RequestType
-from hotline.core.forms import MultipleFileField
+from hotline.core.forms import ModelChoiceField, MultipleFileField
 from hotline.orders.models import Satisfaction
 from hotline.portal.services import WEB_REQUEST_TYPES
 from hotline.privacy.personal import phone_is_valid
 from hotline.units.models import Place
 
 
-class PlaceChoiceField(forms.ModelChoiceField):
+class PlaceChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Place) -> str:
         return f"{obj.unit.name} · {obj.name}"
 
 
 class SubmitForm(forms.Form):
-    request_type = forms.ModelChoiceField(
+    request_type = ModelChoiceField(
         label=_("诉求类型"),
         queryset=RequestType.objects.none(),
         widget=forms.RadioSelect,
@@ -62,10 +62,10 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(
-            forms.ModelChoiceField, self.fields["request_type"]
-        ).queryset = RequestType.objects.filter(code__in=WEB_REQUEST_TYPES)
-        cast(forms.ModelChoiceField, self.fields["place"]).queryset = Place.objects.filter(
+        cast(ModelChoiceField, self.fields["request_type"]).queryset = RequestType.objects.filter(
+            code__in=WEB_REQUEST_TYPES
+        )
+        cast(ModelChoiceField, self.fields["place"]).queryset = Place.objects.filter(
             is_active=True
         ).select_related("unit")
 

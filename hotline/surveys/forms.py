@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import Category, RequestType
-from hotline.core.forms import DateField
+from hotline.core.forms import DateField, ModelChoiceField
 from hotline.surveys.calls import AnswersInvalid
 from hotline.surveys.models import Question, QuestionKind
 from hotline.surveys.services import MAX_ATTEMPTS_LIMIT, commissioning_units
@@ -22,7 +22,7 @@ class CampaignForm(forms.Form):
     title = forms.CharField(
         label=_("调查名称"), max_length=120, error_messages={"required": _("请填写调查名称。")}
     )
-    commissioning_unit = forms.ModelChoiceField(
+    commissioning_unit = ModelChoiceField(
         label=_("委托单位"),
         queryset=Unit.objects.none(),
         empty_label=_("请选择委托单位"),
@@ -69,7 +69,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, unit_fixed: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit = cast(forms.ModelChoiceField, self.fields["commissioning_unit"])
+        unit = cast(ModelChoiceField, self.fields["commissioning_unit"])
         unit.queryset = commissioning_units().order_by("sort_order", "code")
         if unit_fixed:
             # Once the survey runs, its results belong to this unit.
@@ -160,16 +160,16 @@ class DrawForm(forms.Form):
         widget=DATE_WIDGET,
         error_messages={"required": _("请填写结束日期。"), "invalid": _("请输入正确的日期。")},
     )
-    request_type = forms.ModelChoiceField(
+    request_type = ModelChoiceField(
         label=_("诉求类型"),
         queryset=RequestType.objects.none(),
         required=False,
         empty_label=_("全部"),
     )
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("事项分类"), queryset=Category.objects.none(), required=False, empty_label=_("全部")
     )
-    unit = forms.ModelChoiceField(
+    unit = ModelChoiceField(
         label=_("主办单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部")
     )
     limit = forms.IntegerField(
@@ -183,13 +183,11 @@ class DrawForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(
-            forms.ModelChoiceField, self.fields["request_type"]
-        ).queryset = RequestType.objects.all()
-        cast(forms.ModelChoiceField, self.fields["category"]).queryset = Category.objects.filter(
+        cast(ModelChoiceField, self.fields["request_type"]).queryset = RequestType.objects.all()
+        cast(ModelChoiceField, self.fields["category"]).queryset = Category.objects.filter(
             is_active=True
         ).order_by("code")
-        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = member_units()
+        cast(ModelChoiceField, self.fields["unit"]).queryset = member_units()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

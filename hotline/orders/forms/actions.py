@@ -11,7 +11,7 @@ from django_stubs_ext import StrOrPromise
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 from hotline.catalogue.models import ExclusionReason
-from hotline.core.forms import model_field
+from hotline.core.forms import ModelChoiceField, ModelMultipleChoiceField, model_field
 from hotline.core.text import MAX_REASON, MAX_TEXT
 from hotline.orders import services
 from hotline.orders.models import Action, Order, Satisfaction
@@ -61,8 +61,8 @@ def _reason(label: "StrOrPromise", required: bool = True) -> forms.CharField:
 
 
 class UnitsMixin(forms.Form):
-    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
-    assisting_units = forms.ModelMultipleChoiceField(
+    lead_unit = ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
+    assisting_units = ModelMultipleChoiceField(
         label=_("协办单位"),
         queryset=Unit.objects.none(),
         required=False,
@@ -83,7 +83,7 @@ class AcceptForm(ActionForm):
 
 class NotAcceptForm(ActionForm):
     action = Action.NOT_ACCEPT
-    exclusion = forms.ModelChoiceField(
+    exclusion = ModelChoiceField(
         label=_("不予受理情形（第十二条）"), queryset=ExclusionReason.objects.all()
     )
     note = _reason(_("说明"), required=False)
@@ -141,7 +141,7 @@ class MergeForm(ActionForm):
 class SubmitReviewForm(ActionForm):
     action = Action.SUBMIT_REVIEW
     opinion = _reason(_("初步意见"))
-    proposed_unit = forms.ModelChoiceField(
+    proposed_unit = ModelChoiceField(
         label=_("建议承办单位"), queryset=Unit.objects.none(), required=False
     )
 
@@ -212,9 +212,7 @@ class DispatchForm(ActionForm, UnitsMixin):
 
 class SignForm(ActionForm):
     action = Action.SIGN
-    handler = forms.ModelChoiceField(
-        label=_("承办人"), queryset=User.objects.none(), required=False
-    )
+    handler = ModelChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -230,7 +228,7 @@ class SignForm(ActionForm):
 class ReturnForm(ActionForm):
     action = Action.RETURN
     reason = _reason(_("退单理由"))
-    suggested_unit = forms.ModelChoiceField(
+    suggested_unit = ModelChoiceField(
         label=_("建议承办单位"), queryset=Unit.objects.none(), required=False
     )
 

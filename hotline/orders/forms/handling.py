@@ -7,7 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import Category, RequestType
-from hotline.core.forms import DateTimeField, MultipleFileField, choice_field, model_field
+from hotline.core.forms import (
+    DateTimeField,
+    ModelChoiceField,
+    MultipleFileField,
+    choice_field,
+    model_field,
+)
 from hotline.core.text import MAX_TEXT
 from hotline.orders.forms.intake import GroupedPlaceField
 from hotline.orders.models import Attachment, Note, Order
@@ -80,10 +86,10 @@ class CorrectForm(forms.Form):
     """The host unit's correction of an order's classification or place (更正)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    request_type = forms.ModelChoiceField(
+    request_type = ModelChoiceField(
         label=_("诉求类型"), queryset=RequestType.objects.none(), required=False
     )
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("事项分类"), queryset=Category.objects.none(), required=False
     )
     place = GroupedPlaceField(label=_("社区/村"), queryset=Place.objects.none(), required=False)

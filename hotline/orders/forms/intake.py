@@ -14,7 +14,7 @@ from hotline.catalogue.models import (
     RequestType,
     RescueLine,
 )
-from hotline.core.forms import choice_field, model_field
+from hotline.core.forms import ModelChoiceField, ModelMultipleChoiceField, choice_field, model_field
 from hotline.core.text import MAX_REASON, MAX_TEXT
 from hotline.orders.models import Order, SupervisionChannel
 from hotline.orders.rules import orders_visible_to
@@ -24,7 +24,7 @@ from hotline.units.models import Place, Unit
 from hotline.units.selectors import member_units
 
 
-class GroupedPlaceField(forms.ModelChoiceField):
+class GroupedPlaceField(ModelChoiceField):
     def label_from_instance(self, obj: Place) -> str:
         return f"{obj.name}（{obj.unit.name}）"
 
@@ -34,7 +34,7 @@ class IntakeForm(forms.Form):
 
     caller_phone = forms.CharField(label=_("来电号码"), max_length=30, required=False)
     caller_name = forms.CharField(label=_("姓名"), max_length=40, required=False)
-    request_type = forms.ModelChoiceField(
+    request_type = ModelChoiceField(
         label=_("诉求类型"),
         queryset=RequestType.objects.none(),
         empty_label=None,
@@ -43,7 +43,7 @@ class IntakeForm(forms.Form):
     supervision_channel = forms.ChoiceField(
         label=_("监督渠道（第十八条）"), choices=(), required=False
     )
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("事项分类"), queryset=Category.objects.none(), required=False
     )
     place = GroupedPlaceField(
@@ -61,7 +61,7 @@ class IntakeForm(forms.Form):
         error_messages={"required": _("请记录诉求内容。")},
     )
     is_confidential = forms.BooleanField(label=_("来电人要求保密"), required=False)
-    emergency_situation = forms.ModelChoiceField(
+    emergency_situation = ModelChoiceField(
         label=_("紧急联动情形（第十三条）"),
         queryset=EmergencySituation.objects.none(),
         required=False,
@@ -69,7 +69,7 @@ class IntakeForm(forms.Form):
     rescue_lines = forms.MultipleChoiceField(
         label=_("已引导拨打"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    major_incident = forms.ModelChoiceField(
+    major_incident = ModelChoiceField(
         label=_("重大突发事件（第十七条）"),
         queryset=MajorIncidentKind.objects.none(),
         required=False,
@@ -88,7 +88,7 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     knowledge_ref = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
-    exclusion = forms.ModelChoiceField(
+    exclusion = ModelChoiceField(
         label=_("不予受理情形（第十二条）"), queryset=ExclusionReason.objects.none(), required=False
     )
     exclusion_note = forms.CharField(label=_("说明"), max_length=500, required=False)
@@ -96,10 +96,8 @@ class IntakeForm(forms.Form):
     related = forms.CharField(
         label=_("关联工单编号"), max_length=400, required=False, help_text=_("多个编号用空格分隔")
     )
-    lead_unit = forms.ModelChoiceField(
-        label=_("主办单位"), queryset=Unit.objects.none(), required=False
-    )
-    assisting_units = forms.ModelMultipleChoiceField(
+    lead_unit = ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none(), required=False)
+    assisting_units = ModelMultipleChoiceField(
         label=_("协办单位"),
         queryset=Unit.objects.none(),
         required=False,

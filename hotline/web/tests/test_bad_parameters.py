@@ -4,6 +4,8 @@ page with the value ignored, 400, or 404) — as every role, on every page and e
 
 from django.urls import reverse
 
+from hotline.orders import services
+from hotline.orders.models import Order
 from hotline.web.tests.test_get_writes_nothing import GetWritesNothingTests, named_routes
 
 PARAMETERS = (
@@ -104,3 +106,37 @@ class BadDateTests(GetWritesNothingTests):
             "/callbacks/missed/", {"phone": "13812345678", "called_at": "9999-12-31T10:00"}
         )
         self.assertContains(response, "请填写 1900 年至 2999 年之间的日期", status_code=400)
+
+
+class BadChoiceTests(GetWritesNothingTests):
+    """A chosen row given as a huge number is an invalid choice on the form, not a database
+    error (SQLite and PostgreSQL both refuse integers past their column's size)."""
+
+    HUGE = "99999999999999999999"
+
+    def test_a_huge_unit_or_category_on_the_intake_screen_is_an_invalid_choice(self):
+        self.client.force_login(self.operator)
+        orders = Order.objects.count()
+        for field in ("lead_unit", "category", "place", "assisting_units", "exclusion"):
+            with self.subTest(field=field):
+                response = self.client.post(
+                    "/orders/intake/",
+                    {
+                        "request_type": "help",
+                        "content": "路灯不亮",
+                        "outcome": "dispatch",
+                        field: self.HUGE,
+                    },
+                )
+                self.assertEqual(response.status_code, 400)
+        self.assertEqual(Order.objects.count(), orders)
+
+    def test_a_huge_unit_on_a_dispatch_form_is_an_invalid_choice(self):
+        order = services.order_accept(order=self.create_order(), actor=self.operator)
+        self.client.force_login(self.operator)
+        response = self.client.post(
+            f"/orders/{order.number}/act/dispatch/",
+            {"dispatch-version": order.version, "dispatch-lead_unit": self.HUGE},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.reload(order).status, "pending_dispatch")
