@@ -30,7 +30,7 @@ None of the clock functions walks day by day: they use the in-memory index in
 A result that needed days outside the calendar has `calendar_covered=False`.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -38,9 +38,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline.accounts.models import User
+from hotline.accounts.roles import Role
+from hotline.audit.models import AuditEntry
+from hotline.audit.services import audit_record
 from hotline.calendar.index import index_get, index_invalidate
 from hotline.calendar.models import CalendarDay
 from hotline.calendar.package import package_days, package_years
+from hotline.calendar.schedule import ScheduledDay
+from hotline.core.errors import InvalidInput, NotAllowed
 
 WARNING_DAYS = 60
 _MIDNIGHT = time(0)
@@ -273,3 +279,52 @@ def calendar_day_correct(*, day: date, is_working: bool, note: str = "") -> Cale
     )
     transaction.on_commit(index_invalidate)
     return row
+
+
+@transaction.atomic
+def calendar_year_import(*, days: Sequence[ScheduledDay], actor: User) -> int:
+    """Save a year's schedule (`calendar.schedule`) as the host unit's entries (source
+    `admin`, which a later seeding from the package never overwrites), and record who loaded
+    it in the audit trail. Only the host unit's reviewers load a year."""
+    if not actor.is_active or not actor.has_role(Role.REVIEWER):
+        raise NotAllowed(_("只有热线主办单位可以录入节假日安排。"))
+    if not days:
+        raise InvalidInput(_("没有要保存的日期。"))
+    year = days[0].date.year
+    existing = {
+        row.date: row
+        for row in CalendarDay.objects.select_for_update().filter(
+            date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)
+        )
+    }
+    changed = 0
+    for scheduled in days:
+        row = existing.get(scheduled.date)
+        wanted = (scheduled.is_working, scheduled.note, CalendarDay.Source.ADMIN)
+        if row is None:
+            CalendarDay.objects.create(
+                date=scheduled.date,
+                is_working=scheduled.is_working,
+                note=scheduled.note,
+                source=CalendarDay.Source.ADMIN,
+            )
+            changed += 1
+        elif (row.is_working, row.note, row.source) != wanted:
+            row.is_working, row.note, row.source = wanted
+            row.save(update_fields=["is_working", "note", "source", "updated_at"])
+            changed += 1
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CONFIG_CHANGE,
+        target=f"calendar:{year}",
+        reason=_("录入 %(year)d 年节假日安排") % {"year": year},
+        days=len(days),
+        changed=changed,
+        days_off=[d.date.isoformat() for d in days if not d.is_working and d.date.weekday() < 5],
+        working_weekends=[
+            d.date.isoformat() for d in days if d.is_working and d.date.weekday() >= 5
+        ],
+    )
+    index_invalidate()
+    transaction.on_commit(index_invalidate)
+    return changed
