@@ -189,6 +189,7 @@ def assigned(
         "lead_unit": _code(order.lead_unit),
         "assisting_units": [unit.code for unit in assisting],
         "due_at": _iso(order.due_at),
+        "category": order.category.code if order.category is not None else None,
     }
     if from_unit is not None:
         data["from_unit"] = from_unit.code

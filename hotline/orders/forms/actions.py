@@ -10,7 +10,7 @@ from django_stubs_ext import StrOrPromise
 
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
-from hotline.catalogue.models import ExclusionReason
+from hotline.catalogue.models import Category, ExclusionReason
 from hotline.core.forms import ModelChoiceField, ModelMultipleChoiceField, model_field
 from hotline.core.text import MAX_REASON, MAX_TEXT
 from hotline.orders import services
@@ -58,6 +58,25 @@ def _reason(label: "StrOrPromise", required: bool = True) -> forms.CharField:
         max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class MissingCategoryMixin(forms.Form):
+    """Where the order has no category yet (e.g. from the web), the dispatch sets one."""
+
+    category = ModelChoiceField(
+        label=_("事项分类（工单尚未分类）"), queryset=Category.objects.none(), required=False
+    )
+
+    def _setup_category(self, order: Order) -> None:
+        if order.category_id is not None:
+            del self.fields["category"]
+            return
+        model_field(self, "category").queryset = Category.objects.filter(
+            is_active=True, parent__isnull=False
+        ).select_related("parent")
+
+    def chosen_category(self) -> Category | None:
+        return self.cleaned_data.get("category")
 
 
 class UnitsMixin(forms.Form):
@@ -159,13 +178,14 @@ class SubmitReviewForm(ActionForm):
         )
 
 
-class ReviewApproveForm(ActionForm, UnitsMixin):
+class ReviewApproveForm(ActionForm, MissingCategoryMixin, UnitsMixin):
     action = Action.REVIEW_APPROVE
     note = _reason(_("审核意见"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup_units()
+        self._setup_category(self.order)
         code = review_proposal(order=self.order).get("proposed_unit")
         if code:
             self.fields["lead_unit"].initial = (
@@ -178,6 +198,7 @@ class ReviewApproveForm(ActionForm, UnitsMixin):
             lead_unit=data["lead_unit"],
             assisting_units=list(data["assisting_units"]),
             note=data["note"],
+            category=self.chosen_category(),
             **self._common(),
         )
 
@@ -190,13 +211,14 @@ class ReviewSendBackForm(ActionForm):
         return services.order_review_send_back(note=self.cleaned_data["note"], **self._common())
 
 
-class DispatchForm(ActionForm, UnitsMixin):
+class DispatchForm(ActionForm, MissingCategoryMixin, UnitsMixin):
     action = Action.DISPATCH
     reason = _reason(_("派单说明"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup_units()
+        self._setup_category(self.order)
         if self.order.category and self.order.category.lead_unit_id:
             self.fields["lead_unit"].initial = self.order.category.lead_unit_id
 
@@ -206,6 +228,7 @@ class DispatchForm(ActionForm, UnitsMixin):
             lead_unit=data["lead_unit"],
             assisting_units=list(data["assisting_units"]),
             reason=data["reason"],
+            category=self.chosen_category(),
             **self._common(),
         )
 

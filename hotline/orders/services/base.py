@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.calendar.services import deadline_compute
+from hotline.catalogue.models import Category
 from hotline.core.errors import Conflict, InvalidInput, WrongState
 from hotline.orders import history, messages
 from hotline.orders.models import Assignment, ExtensionStatus, Order, Status
@@ -121,12 +122,22 @@ def dispatch_to_units(
     assisting_units: Sequence[Unit],
     reason: str,
     from_unit: Unit | None = None,
+    category: Category | None = None,
     also_saved: Sequence[str] = (),
 ) -> Order:
     """Every way an order reaches its units — the host unit's review, a dispatch, an upheld
     return, a re-dispatch — does the same: assign the units and start their clock, save,
-    write the history row and tell the lead and assisting units."""
+    write the history row and tell the lead and assisting units. `category` classifies an
+    order that has none yet (a web request), before its limit is computed (Art. 14(2): a
+    category's legal limit)."""
     from_status = order.status
+    if category is not None:
+        if order.category_id is not None and order.category_id != category.pk:
+            raise InvalidInput(_("工单已有事项分类，如需修改请由主办单位更正。"))
+        if not category.is_active:
+            raise InvalidInput(_("该事项分类已停用。"))
+        order.category = category
+        also_saved = [*also_saved, "category"]
     assisting = _assign(order, lead=lead, assisting_units=assisting_units, now=clock.now())
     save(order, [*ASSIGN_FIELDS, *also_saved])
     event = history.assigned(

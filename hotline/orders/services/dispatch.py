@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
+from hotline.catalogue.models import Category
 from hotline.core.errors import InvalidInput
 from hotline.core.text import MAX_REASON, clean_text
 from hotline.orders import history, messages
@@ -27,9 +28,11 @@ def order_dispatch(
     lead_unit: Unit,
     assisting_units: Sequence[Unit] = (),
     reason: str = "",
+    category: Category | None = None,
     expected_version: int | None = None,
 ) -> Order:
-    """Dispatch to the lead unit and any assisting units; the working-day clock starts now."""
+    """Dispatch to the lead unit and any assisting units; the working-day clock starts now.
+    An order without a category (e.g. from the web) gets the one the dispatcher chooses."""
     order = begin(order, actor, Action.DISPATCH, expected_version)
     reason = clean_text(reason, field=_("派单说明"), required=False, limit=MAX_REASON)
     return dispatch_to_units(
@@ -39,6 +42,7 @@ def order_dispatch(
         lead=lead_unit,
         assisting_units=assisting_units,
         reason=reason,
+        category=category,
     )
 
 

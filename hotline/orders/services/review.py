@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
-from hotline.catalogue.models import ExclusionReason
+from hotline.catalogue.models import Category, ExclusionReason
 from hotline.core.text import MAX_REASON, clean_text
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Order, Status
@@ -58,6 +58,7 @@ def order_review_approve(
     lead_unit: Unit,
     assisting_units: Sequence[Unit] = (),
     note: str = "",
+    category: Category | None = None,
     expected_version: int | None = None,
 ) -> Order:
     """The host unit approves a complaint or report and dispatches it (Art. 14(2):
@@ -71,6 +72,7 @@ def order_review_approve(
         lead=lead_unit,
         assisting_units=assisting_units,
         reason=note,
+        category=category,
     )
 
 
