@@ -17,7 +17,7 @@ from hotline.callbacks.services import (
     missed_call_returned,
 )
 from hotline.core.errors import DomainError, NotFound
-from hotline.orders.models import Order, Reply
+from hotline.orders.models import Order
 from hotline.orders.rules import may_take_calls, orders_visible_to
 from hotline.orders.selectors import caller_revealed, order_get_for_user
 from hotline.orders.services import order_reveal_caller
@@ -90,9 +90,7 @@ def callback_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
             "caller": (
                 {"name": order.caller_name, "phone": order.caller_phone} if revealed else None
             ),
-            "reply": order.replies.filter(state=Reply.State.ACCEPTED)
-            .order_by("-created_at")
-            .first(),
+            "result": order.result_text(),
             "history": history,
             "reached_form": reached,
             "missed_form": missed,

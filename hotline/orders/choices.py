@@ -80,6 +80,10 @@ class Action(models.TextChoices):
     NOT_ACCEPT = "not_accept", _("不予受理")
     ANSWER = "answer", _("直接答复")
     MERGE = "merge", _("并单")
+    # Written on the order another was merged into; the merged order's caller then shares
+    # its result (Art. 12(6), 16).
+    MERGED_IN = "merged_in", _("相同诉求并入")
+    RESULT_SHARED = "result_shared", _("告知并单结果")
     LINK = "link", _("关联工单")
     ATTACH = "attach", _("上传附件")
     NOTE = "note", _("办理备注")

@@ -14,7 +14,7 @@ from typing import Any
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.catalogue.models import EmergencySituation, ExclusionReason, MajorIncidentKind
-from hotline.orders.models import Action, Note, Order, OrderEvent, Reply, Urge
+from hotline.orders.models import Action, Note, Order, OrderEvent, Reply, Status, Urge
 from hotline.units.models import Unit
 
 
@@ -126,6 +126,25 @@ def merged(order: Order, *, actor: User, from_status: str, into: Order, reason: 
         from_status=from_status,
         reason=reason,
         into=into.number,
+    )
+
+
+def merged_in(order: Order, *, actor: User, merged: Order) -> OrderEvent:
+    """On the order that received a duplicate: which one, so both histories name the other."""
+    return _write(
+        order, action=Action.MERGED_IN, actor=actor, from_status=order.status, merged=merged.number
+    )
+
+
+def result_shared(order: Order, *, main: Order, at: datetime) -> OrderEvent:
+    """A merged order's caller is given the result of the order it was merged into."""
+    return _write(
+        order,
+        action=Action.RESULT_SHARED,
+        actor=None,
+        from_status=Status.MERGED,
+        at=at,
+        main=main.number,
     )
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.roles import Role
 from hotline.notifications.services import notify_caller, notify_role, notify_unit
-from hotline.orders.models import Order, OrderEvent, Reply
+from hotline.orders.models import Order, OrderEvent
 from hotline.portal.links import portal_link
 from hotline.units.models import HOST_UNIT_CODE, Unit
 
@@ -170,7 +170,7 @@ def assist_reply_given(order: Order, event: OrderEvent, *, unit: Unit) -> None:
     )
 
 
-def result_to_caller(order: Order, event: OrderEvent, reply: Reply) -> None:
+def result_to_caller(order: Order, event: OrderEvent, result: str) -> None:
     """The result and a signed link to read and rate it (Art. 16). A confidential order's SMS
     carries no content, only the link (Art. 23)."""
     body = (
@@ -179,7 +179,7 @@ def result_to_caller(order: Order, event: OrderEvent, reply: Reply) -> None:
         else _("您反映的诉求（工单 %(number)s）已办理：%(text)s 查看详情并评价：%(link)s")
     ) % {
         "number": order.number,
-        "text": reply.text[:SMS_REPLY_CHARS],
+        "text": result[:SMS_REPLY_CHARS],
         "link": portal_link(order),
     }
     notify_caller(order=order, kind="feedback", event_key=_key(event), body=body)

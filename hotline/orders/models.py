@@ -284,6 +284,16 @@ class Order(models.Model):
     def is_open(self) -> bool:
         return self.status not in FINAL_STATES
 
+    def result_text(self) -> str:
+        """What the caller is told of the outcome: the direct answer, or the unit's latest
+        accepted reply. A merged request's result is that of the order it was merged into
+        (Art. 12(6))."""
+        source = self.merged_into or self
+        if source.answer:
+            return source.answer
+        reply = source.replies.filter(state=Reply.State.ACCEPTED).order_by("-created_at").first()
+        return reply.text if reply else ""
+
     @property
     def is_emergency(self) -> bool:
         """An Art. 13 emergency: the type says so, or the operator named a situation."""
@@ -457,6 +467,21 @@ class OrderEvent(AppendOnlyModel):
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices, blank=True)
     reason = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    # The other orders an event names (data key, how the timeline labels it).
+    NAMED_ORDERS = (
+        ("into", _("并入工单")),
+        ("merged", _("并入本单的工单")),
+        ("main", _("主工单")),
+        ("related", _("关联工单")),
+    )
+
+    @property
+    def named_orders(self) -> list[tuple[str, str]]:
+        """The numbers of the orders this event names, for the timeline's links."""
+        return [
+            (str(label), self.data[key]) for key, label in self.NAMED_ORDERS if self.data.get(key)
+        ]
 
     class Meta:
         verbose_name = _("工单记录")

@@ -249,6 +249,9 @@ def _extension_requested(order: Order) -> str | None:
 
 
 def _can_reopen(order: Order) -> str | None:
+    if order.merged_into_id is not None:
+        # Its work is the main order's: the host reopens that one (Art. 12(6)).
+        return _("该工单已并入其他工单办理，请在主工单上重办。")
     if order.reopen_count >= MAX_REOPENS:
         return _("该工单已重办 %(n)d 次，请由主办单位审定办结。") % {"n": order.reopen_count}
     return None

@@ -51,6 +51,35 @@ def order_history(*, order: Order) -> QuerySet[OrderEvent]:
     return order.events.select_related("actor", "actor_unit").order_by("at", "id")
 
 
+@dataclass(frozen=True)
+class ConnectedOrder:
+    """Another order this one is tied to, as its page lists it."""
+
+    number: str
+    relation: str
+    status: str
+    visible: bool  # whether the reader may open it (its number is shown either way)
+
+
+def order_connections(*, user: User, order: Order) -> list[ConnectedOrder]:
+    """The order it was merged into, the orders merged into it and the orders linked to it
+    (关联工单), each pointing back from its own page."""
+    rows: list[tuple[str, Order]] = []
+    if order.merged_into is not None:
+        rows.append((_("并入工单"), order.merged_into))
+    rows += [(_("并入本单"), o) for o in order.merged_orders.order_by("created_at", "pk")]
+    rows += [(_("关联工单"), o) for o in order.related_orders.order_by("created_at", "pk")]
+    visible = set(
+        orders_visible_to(user, Order.objects.filter(pk__in=[o.pk for _r, o in rows])).values_list(
+            "pk", flat=True
+        )
+    )
+    return [
+        ConnectedOrder(o.number, relation, o.get_status_display(), o.pk in visible)
+        for relation, o in rows
+    ]
+
+
 def caller_revealed(*, user: User, order: Order) -> bool:
     """Whether `user` revealed this order's caller a moment ago (an audited
     `order_reveal_caller`), so that the page may show the name and phone in clear."""

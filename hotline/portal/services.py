@@ -19,7 +19,7 @@ from hotline import clock
 from hotline.catalogue.models import Category, RequestType
 from hotline.core.errors import DomainError
 from hotline.orders.attachments import check_uploads
-from hotline.orders.models import Channel, Order, Reply, Status
+from hotline.orders.models import Channel, Order, Status
 from hotline.orders.services import attachments_add, order_create
 from hotline.portal.models import PortalAttempt
 from hotline.privacy.crypto import keyed_digest
@@ -136,12 +136,7 @@ def portal_public_view(*, order: Order) -> PublicView:
     """The resident's view: a plain stage, and the reply once the operating centre has
     accepted it (a merged request shows the result of the order it was merged into)."""
     source = order.merged_into if order.status == Status.MERGED and order.merged_into else order
-    reply = ""
-    if source.answer:
-        reply = source.answer
-    else:
-        accepted = source.replies.filter(state=Reply.State.ACCEPTED).order_by("-created_at").first()
-        reply = accepted.text if accepted else ""
+    reply = order.result_text()
     if order.exclusion_id:
         reply = (
             _("不予受理：%(reason)s") % {"reason": order.exclusion.name}

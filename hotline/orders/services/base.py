@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.calendar.services import deadline_compute
+from hotline.callbacks.queue import callback_task_open
 from hotline.catalogue.models import Category
 from hotline.core.errors import Conflict, InvalidInput, WrongState
 from hotline.orders import history, messages
@@ -44,6 +45,26 @@ def save(order: Order, fields: Sequence[str]) -> None:
     """Save the changed fields with a new version (a form holding the old one is refused)."""
     order.version += 1
     order.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def merged_orders_share_result(main: Order) -> list[Order]:
+    """Every caller whose request was merged into `main` is told its result, enters the
+    callback queue and may rate it, as `main`'s caller does (Art. 12(6), 16). Called when
+    `main`'s result is accepted, and when a duplicate is merged into an order that already has
+    one. Each merged order is told once: it leaves the merged state."""
+    text = main.result_text()
+    if not text:
+        return []
+    shared = []
+    waiting = Order.objects.select_for_update().filter(merged_into=main, status=Status.MERGED)
+    for merged in waiting.order_by("pk"):
+        merged.status, merged.closed_at = Status.CALLBACK, None
+        save(merged, ["status", "closed_at"])
+        event = history.result_shared(merged, main=main, at=clock.now())
+        callback_task_open(order=merged, at=event.at)
+        messages.result_to_caller(merged, event, text)
+        shared.append(merged)
+    return shared
 
 
 def held_by(order: Order) -> Unit:

@@ -32,7 +32,7 @@ from hotline.orders.models import Action, Channel, CloseReason, Order, Status, S
 from hotline.orders.numbering import order_number_next
 from hotline.orders.proposal import dispatch_propose
 from hotline.orders.rules import can_see, may_record
-from hotline.orders.services.base import begin, save
+from hotline.orders.services.base import begin, merged_orders_share_result, save
 from hotline.orders.services.dispatch import order_dispatch
 from hotline.orders.services.review import order_submit_for_review
 from hotline.privacy.personal import (
@@ -208,8 +208,10 @@ def order_answer(
 def order_merge(
     *, order: Order, into: Order, actor: User, note: str = "", expected_version: int | None = None
 ) -> Order:
-    """Merge a duplicate request into an earlier order (并单, Art. 12(6)); the caller then
-    receives that order's result."""
+    """Merge a duplicate request into an earlier order (并单, Art. 12(6)). Its caller then
+    shares that order's result: told it, called back or asked to rate, as the first caller
+    is (`merged_orders_share_result`) — at once when the earlier order already has one.
+    Requests merged into this one move with it, so each names the order that is handled."""
     order = begin(order, actor, Action.MERGE, expected_version)
     target = Order.objects.select_for_update(of=("self",)).get(pk=into.pk)
     if not can_see(actor, target):
@@ -225,19 +227,31 @@ def order_merge(
     order.status, order.merged_into, order.closed_at = Status.MERGED, target, clock.now()
     save(order, ["status", "merged_into", "closed_at"])
     history.merged(order, actor=actor, from_status=from_status, into=target, reason=note)
+    history.merged_in(target, actor=actor, merged=order)
+    moving = Order.objects.select_for_update().filter(merged_into=order, status=Status.MERGED)
+    for earlier in moving.order_by("pk"):
+        earlier.merged_into = target
+        save(earlier, ["merged_into"])
+        history.merged(earlier, actor=actor, from_status=Status.MERGED, into=target, reason=note)
+        history.merged_in(target, actor=actor, merged=earlier)
+    merged_orders_share_result(target)
     return order
 
 
 @transaction.atomic
 def order_link_related(*, order: Order, other: Order, actor: User) -> Order:
-    """Link two orders about the same matter without merging them (关联工单)."""
+    """Link two orders about the same matter without merging them (关联工单); both
+    histories name the other."""
     if other.pk == order.pk:
         raise InvalidInput(_("不能关联工单自身。"))
     if not can_see(actor, order) or not can_see(actor, other):
         raise InvalidInput(_("找不到要关联的工单。"))
     order = begin(order, actor, Action.LINK, None)
+    if order.related_orders.filter(pk=other.pk).exists():
+        return order
     order.related_orders.add(other)
     history.linked(order, actor=actor, other=other)
+    history.linked(other, actor=actor, other=order)
     return order
 
 

@@ -15,7 +15,7 @@ from hotline.core.text import MAX_REASON, MAX_TEXT, clean_text
 from hotline.orders import history, messages
 from hotline.orders.attachments import check_uploads
 from hotline.orders.models import Action, Attachment, Order, Reply, Status
-from hotline.orders.services.base import begin, held_by, save
+from hotline.orders.services.base import begin, held_by, merged_orders_share_result, save
 from hotline.orders.services.handling import attachments_add
 
 
@@ -143,7 +143,8 @@ def order_check_reply(
 ) -> Order:
     """An operator checks the unit's reply (Art. 16). Accepted: the caller is told the result
     and the order enters the callback queue. Not acceptable (e.g. a perfunctory reply): back
-    to the unit to redo, with the original due date."""
+    to the unit to redo, with the original due date. The callers of the requests merged into
+    it are told the result too (`merged_orders_share_result`)."""
     action = Action.REPLY_ACCEPTED if accept else Action.REPLY_SENT_BACK
     order = begin(order, actor, action, expected_version)
     reply = order.replies.filter(state=Reply.State.PENDING_CHECK).order_by("-created_at").first()
@@ -161,7 +162,8 @@ def order_check_reply(
     )
     if accept:
         callback_task_open(order=order, at=event.at)
-        messages.result_to_caller(order, event, reply)
+        messages.result_to_caller(order, event, reply.text)
+        merged_orders_share_result(order)
     else:
         messages.redo(order, event)
     return order

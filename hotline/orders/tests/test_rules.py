@@ -14,7 +14,14 @@ from hotline.testing import BaseTestCase
 
 # Kinds of history event that record what happened to an order, not something a person
 # chooses to do with it.
-EVENTS_ONLY = {Action.CREATE, Action.EMERGENCY_ALERT, Action.MAJOR_INCIDENT_ALERT}
+# Events written as the consequence of another action, never asked for on their own.
+EVENTS_ONLY = {
+    Action.CREATE,
+    Action.EMERGENCY_ALERT,
+    Action.MAJOR_INCIDENT_ALERT,
+    Action.MERGED_IN,
+    Action.RESULT_SHARED,
+}
 
 
 class Rollback(Exception):

@@ -285,11 +285,12 @@ class MergeTests(OrderTestCase):
     def test_duplicate_is_merged_into_earlier_order(self):
         first = self.dispatched_order()
         duplicate = self.create_order()
-        duplicate, event = self.transition(
+        duplicate, (event, received) = self.new_events(
             lambda: services.order_merge(
                 order=duplicate, into=first, actor=self.operator, note="同一违建"
             )
         )
+        duplicate = self.reload(duplicate)
         self.assertEqual(duplicate.status, Status.MERGED)
         self.assertEqual(duplicate.merged_into, first)
         self.assertIsNotNone(duplicate.closed_at)
@@ -303,6 +304,10 @@ class MergeTests(OrderTestCase):
         )
         self.assertEqual(event.data, {"into": first.number})
         self.assertEqual(self.reload(first).status, Status.DISPATCHED)
+        # The order that received it names it in its own history, without changing state.
+        self.assertEqual((received.order_id, received.action), (first.pk, Action.MERGED_IN))
+        self.assertEqual(received.data, {"merged": duplicate.number})
+        self.assertEqual(received.from_status, received.to_status)
 
     def test_order_cannot_be_merged_into_itself(self):
         order = self.create_order()

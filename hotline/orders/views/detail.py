@@ -27,6 +27,7 @@ from hotline.orders.models import Action, Order
 from hotline.orders.selectors import (
     OrderAccess,
     caller_revealed,
+    order_connections,
     order_get_for_user,
     order_history,
 )
@@ -60,6 +61,7 @@ def detail_context(
     return {
         "order": order,
         "history": order_history(order=order),
+        "connections": order_connections(user=user, order=order),
         "assignments": order.assignments.select_related("unit").order_by(
             "-is_active", "role", "assigned_at"
         ),
