@@ -92,6 +92,7 @@ class Action(models.TextChoices):
     WRITTEN_REPLY = "written_reply", _("代录书面答复")
     URGE_ACK = "urge_ack", _("确认催办督办")
     CORRECT = "correct", _("更正")
+    ASSIGN_TRACKER = "assign_tracker", _("指派跟踪人")
     SUBMIT_REVIEW = "submit_review", _("提交审核")
     REVIEW_APPROVE = "review_approve", _("审核通过")
     REVIEW_SEND_BACK = "review_send_back", _("审核退回")

@@ -148,6 +148,20 @@ def result_shared(order: Order, *, main: Order, at: datetime) -> OrderEvent:
     )
 
 
+def tracker_assigned(order: Order, *, actor: User, before: User | None, reason: str) -> OrderEvent:
+    """Who follows a confidential order, and who did before (Art. 23); the order's history is
+    its audit trail."""
+    return _write(
+        order,
+        action=Action.ASSIGN_TRACKER,
+        actor=actor,
+        from_status=order.status,
+        reason=reason,
+        tracker=order.tracker.username if order.tracker else None,
+        previous=before.username if before else None,
+    )
+
+
 def linked(order: Order, *, actor: User, other: Order) -> OrderEvent:
     return _write(
         order, action=Action.LINK, actor=actor, from_status=order.status, related=other.number

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from hotline.accounts.roles import Role
-from hotline.notifications.services import notify_caller, notify_role, notify_unit
+from hotline.notifications.services import notify_caller, notify_role, notify_unit, notify_user
 from hotline.orders.models import Order, OrderEvent
 from hotline.portal.links import portal_link
 from hotline.units.models import HOST_UNIT_CODE, Unit
@@ -58,6 +58,33 @@ def major_incident(order: Order, event: OrderEvent) -> None:
         sms=True,
         body=_("重大突发事件报告（第十七条）：%(kind)s，工单 %(number)s，请立即研判。")
         % {"kind": kind.name if kind is not None else "-", "number": order.number},
+    )
+
+
+def tracker_wanted(order: Order, event: OrderEvent) -> None:
+    """A confidential request arrived with no one to follow it (Art. 23): the host unit's
+    reviewers and the operator leads are told, with the number only."""
+    body = _("保密工单 %(number)s 尚无跟踪人，请指派专人跟踪。") % {"number": order.number}
+    for role in (Role.REVIEWER, Role.OPERATOR_LEAD):
+        notify_role(
+            role=role,
+            unit_code=None,
+            kind="tracker_wanted",
+            event_key=_key(event),
+            order=order,
+            body=body,
+        )
+
+
+def tracker_assigned(order: Order, event: OrderEvent) -> None:
+    if order.tracker is None:
+        return
+    notify_user(
+        user=order.tracker,
+        kind="tracker_assigned",
+        event_key=_key(event),
+        order=order,
+        body=_("您被指派跟踪保密工单 %(number)s。") % {"number": order.number},
     )
 
 

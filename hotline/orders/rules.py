@@ -13,7 +13,9 @@ Visibility (DESIGN §2, Art. 22–23):
 - the 110 desk's machine account sees the orders it recorded;
 - a confidential order is seen only by its named tracker, the person who recorded it, the
   host reviewers, and in the unit by the assigned handler and the unit's manager and leader,
-  who sign, assign and approve the reply (Art. 23: 指派专人跟踪落实).
+  who sign, assign and approve the reply (Art. 23: 指派专人跟踪落实). One that arrives with
+  no tracker (from the portal, Open311 or a machine account) is seen by the operator leads
+  until the host unit or a lead names one (`Action.ASSIGN_TRACKER`).
 """
 
 from collections.abc import Callable
@@ -70,7 +72,10 @@ def orders_visible_to(user: User, queryset: QuerySet[Order] | None = None) -> Qu
     if user.has_role(*_ALL_ORDER_READERS):
         if user.has_role(Role.REVIEWER):
             return qs
-        return qs.filter(Q(is_confidential=False) | Q(tracker=user) | Q(created_by=user))
+        seen = Q(is_confidential=False) | Q(tracker=user) | Q(created_by=user)
+        if user.has_role(Role.OPERATOR_LEAD):
+            seen |= Q(tracker__isnull=True)
+        return qs.filter(seen)
     if user.is_unit_staff and user.unit_id is not None:
         in_unit = qs.filter(_unit_assignment_exists(user.unit_id))
         if user.has_role(Role.MANAGER, Role.LEADER):
@@ -107,6 +112,12 @@ def statuses_visible_to(user: User) -> list[tuple[str, StrOrPromise]]:
     if assisting_unit_of(user) is not None:
         return [(v, label) for v, label in Status.choices if v in UNIT_VISIBLE_STATES]
     return list(Status.choices)
+
+
+def tracker_candidates() -> QuerySet[User]:
+    """Who may follow a confidential order (Art. 23): the operating centre's active staff."""
+    centre = [u.pk for u in User.objects.filter(is_active=True) if u.has_role(*CENTRE_ROLES)]
+    return User.objects.filter(pk__in=centre).order_by("username")
 
 
 def can_see(user: User, order: Order) -> bool:
@@ -265,6 +276,18 @@ def _not_emergency(order: Order) -> str | None:
     return _("紧急求助须联动处置，不能直接答复办结。") if order.request_type.is_emergency else None
 
 
+def _tracker_assigner(user: User, order: Order) -> bool:
+    """The host unit names and changes a confidential order's tracker; an operator lead names
+    the first one of an order that arrived without (Art. 23)."""
+    if user.has_role(Role.REVIEWER):
+        return True
+    return order.tracker_id is None and user.has_role(Role.OPERATOR_LEAD)
+
+
+def _confidential(order: Order) -> str | None:
+    return None if order.is_confidential else _("只有保密工单需要指派跟踪人。")
+
+
 def _close_allowed(user: User, order: Order) -> bool:
     """From the callback queue the operator lead closes by rule (e.g. unreachable caller); an
     unsatisfied order is closed only by the host unit's decision."""
@@ -347,6 +370,12 @@ RULES: dict[str, Rule] = {
     ),
     Action.CORRECT: Rule(
         ALL_STATES, _reviewer, denied=gettext_lazy("只有热线主办单位可以更正工单。")
+    ),
+    Action.ASSIGN_TRACKER: Rule(
+        OPEN_STATES,
+        _tracker_assigner,
+        _confidential,
+        denied=gettext_lazy("保密工单的跟踪人由热线主办单位指派。"),
     ),
     Action.REVEAL: Rule(
         ALL_STATES, _caller_contact, denied=gettext_lazy("您无权查看诉求人的联系方式。")

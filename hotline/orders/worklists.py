@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
-from hotline.orders.models import UNIT_STATES, ExtensionStatus, Order, Status
+from hotline.orders.models import FINAL_STATES, UNIT_STATES, ExtensionStatus, Order, Status
 from hotline.orders.rules import RETURNS_DECIDED_BY_HOST, RETURNS_DECIDED_BY_LEAD
 from hotline.orders.selectors import OrderFilter, order_list
 
@@ -33,6 +33,8 @@ RETURNED = Worklist("returned", str(_("退单待审")), "updated_at")
 CALLBACK = Worklist("callback", str(_("待回访")), "updated_at")
 EXTENSIONS = Worklist("extensions", str(_("延期申请")), "due_at")
 UNSATISFIED = Worklist("unsatisfied", str(_("不满意待审定")), "updated_at")
+# Confidential requests that arrived with no one to follow them (Art. 23).
+UNTRACKED = Worklist("untracked", str(_("保密工单待指派")), "created_at")
 ALL = Worklist("all", str(_("全部工单")), "-created_at")
 
 WORKLISTS = {
@@ -46,6 +48,7 @@ WORKLISTS = {
         CALLBACK,
         EXTENSIONS,
         UNSATISFIED,
+        UNTRACKED,
         ALL,
     )
 }
@@ -76,9 +79,9 @@ def worklists_for(user: User) -> list[Worklist]:
     if user.has_role(*CENTRE_ROLES):
         lists += [MINE_TODAY, RECEIVED, DUE, CALLBACK]
         if user.has_role(Role.OPERATOR_LEAD):
-            lists.append(RETURNED)
+            lists += [RETURNED, UNTRACKED]
     if user.has_role(Role.REVIEWER):
-        lists += [PENDING_REVIEW, EXTENSIONS, RETURNED, UNSATISFIED, DUE]
+        lists += [PENDING_REVIEW, EXTENSIONS, RETURNED, UNSATISFIED, UNTRACKED, DUE]
     if user.is_unit_staff or user.has_role(Role.SUPERVISOR, Role.AUDITOR):
         lists.append(DUE)
     lists.append(ALL)
@@ -121,6 +124,8 @@ def worklist_orders(
         qs = qs.filter(extension_status=ExtensionStatus.REQUESTED)
     elif worklist is UNSATISFIED:
         qs = qs.filter(status=Status.UNSATISFIED)
+    elif worklist is UNTRACKED:
+        qs = qs.filter(is_confidential=True, tracker__isnull=True).exclude(status__in=FINAL_STATES)
     order_by = SORTS[sort] if sort in sorts_for(worklist) else worklist.default_sort
     return qs.order_by(order_by, "id" if not order_by.startswith("-") else "-id")
 

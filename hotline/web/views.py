@@ -13,6 +13,7 @@ from hotline.calendar.services import calendar_warning
 from hotline.callbacks.services import callback_counts
 from hotline.orders.models import Status
 from hotline.orders.selectors import OrderFilter, order_list, status_counts
+from hotline.orders.worklists import UNTRACKED, worklist_orders, worklists_for
 from hotline.web.http import AuthenticatedRequest
 
 
@@ -38,6 +39,8 @@ def home_view(request: AuthenticatedRequest) -> HttpResponse:
             due_soon=order_list(user=user, filters=OrderFilter(due_soon=True)).count(),
             recent=order_list(user=user, filters=OrderFilter(open_only=True))[:15],
         )
+        if UNTRACKED in worklists_for(user):
+            context["untracked"] = worklist_orders(user=user, worklist=UNTRACKED).count()
     if user.has_role(Role.SYSADMIN, Role.REVIEWER, Role.SUPERVISOR) or user.is_superuser:
         context["calendar_warning"] = calendar_warning()
     return render(request, "web/home.html", context)

@@ -15,7 +15,7 @@ from hotline.core.forms import ModelChoiceField, ModelMultipleChoiceField, model
 from hotline.core.text import MAX_REASON, MAX_TEXT
 from hotline.orders import services
 from hotline.orders.models import Action, Order, Satisfaction
-from hotline.orders.rules import orders_visible_to
+from hotline.orders.rules import orders_visible_to, tracker_candidates
 from hotline.orders.selectors import return_request, review_proposal
 from hotline.units.models import Unit
 from hotline.units.selectors import member_units
@@ -462,6 +462,27 @@ class SuperviseForm(ActionForm):
         return services.order_supervise(note=self.cleaned_data["note"], **self._common())
 
 
+class AssignTrackerForm(ActionForm):
+    action = Action.ASSIGN_TRACKER
+    tracker = ModelChoiceField(label=_("跟踪人"), queryset=User.objects.none())
+    reason = _reason(_("指派说明（更换跟踪人时必填）"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_field(self, "tracker").queryset = tracker_candidates()
+
+    def facts(self) -> list[tuple[str, str]]:
+        current = self.order.tracker
+        return [(str(_("当前跟踪人")), str(current) if current else str(_("尚未指派")))]
+
+    def perform(self) -> Order:
+        return services.order_assign_tracker(
+            tracker=self.cleaned_data["tracker"],
+            reason=self.cleaned_data["reason"],
+            **self._common(),
+        )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
@@ -491,5 +512,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         CloseForm,
         UrgeForm,
         SuperviseForm,
+        AssignTrackerForm,
     )
 }

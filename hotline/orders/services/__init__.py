@@ -26,6 +26,7 @@ from hotline.orders.services.extensions import order_decide_extension, order_req
 from hotline.orders.services.handling import (
     attachments_add,
     order_add_note,
+    order_assign_tracker,
     order_correct,
     order_reveal_caller,
     order_supervise,
@@ -67,6 +68,7 @@ __all__ = [
     "order_accept",
     "order_add_note",
     "order_answer",
+    "order_assign_tracker",
     "order_check_reply",
     "order_close",
     "order_close_by_rule",

@@ -21,6 +21,7 @@ from hotline.core.text import MAX_REASON, MAX_TEXT, clean_text
 from hotline.orders import history, messages
 from hotline.orders.attachments import check_uploads
 from hotline.orders.models import FINAL_STATES, Action, Attachment, Note, Order, Urge
+from hotline.orders.rules import tracker_candidates
 from hotline.orders.services.base import begin, held_by, save
 
 MAX_REVEAL_REASON = 200
@@ -164,6 +165,34 @@ def order_correct(
         raise InvalidInput(_("没有需要更正的内容。"))
     save(order, list(after))
     history.corrected(order, actor=actor, reason=reason, before=before, after=after)
+    return order
+
+
+@transaction.atomic
+def order_assign_tracker(
+    *,
+    order: Order,
+    actor: User,
+    tracker: User,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Order:
+    """Name the person of the operating centre who follows a confidential order, or change
+    them (Art. 23: 指派专人跟踪落实). The host unit assigns and reassigns; an operator lead
+    names the first tracker of an order that arrived without one. The history keeps who
+    followed it before and who does now."""
+    order = begin(order, actor, Action.ASSIGN_TRACKER, expected_version)
+    if not tracker_candidates().filter(pk=tracker.pk).exists():
+        raise InvalidInput(_("跟踪人须为热线运营中心的在岗人员。"))
+    if order.tracker_id == tracker.pk:
+        raise InvalidInput(_("%(name)s 已是该工单的跟踪人。") % {"name": tracker})
+    reason = clean_text(
+        reason, field=_("指派说明"), required=order.tracker_id is not None, limit=MAX_REASON
+    )
+    before, order.tracker = order.tracker, tracker
+    save(order, ["tracker"])
+    event = history.tracker_assigned(order, actor=actor, before=before, reason=reason)
+    messages.tracker_assigned(order, event)
     return order
 
 

@@ -76,7 +76,9 @@ def order_create(
     Operators record phone calls; the portal, Open311 and the 110 desk record their own
     channels. An emergency (Art. 13) alerts the host unit at once; a major incident (Art. 17)
     is reported to the host unit's reviewers at once. A confidential order (Art. 23) is
-    tracked by the person who recorded it. A request that supervises the hotline itself is
+    tracked by the operator who recorded it; one that arrives otherwise (portal, Open311, a
+    machine account) waits for the host unit or an operator lead to name its tracker, and
+    they are told at once. A request that supervises the hotline itself is
     marked with its channel (Art. 18).
     """
     now = now or clock.now()
@@ -137,7 +139,9 @@ def order_create(
         created_by=actor,
         created_at=now,
     )
-    history.recorded(order, actor=actor, at=now)
+    created = history.recorded(order, actor=actor, at=now)
+    if order.is_confidential and order.tracker is None:
+        messages.tracker_wanted(order, created)
     if order.is_emergency:
         event = history.emergency_alerted(
             order, actor=actor, at=now, situation=emergency_situation, lines=lines

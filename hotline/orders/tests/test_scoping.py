@@ -501,8 +501,9 @@ class ActionPageTests(PageTestCase):
         self.assertEqual(self.reload(duplicate).merged_into, target)
 
     def test_merge_form_cannot_reach_an_order_the_user_may_not_see(self):
+        # Confidential and followed by another operator: hidden from the lead.
         hidden = self.dispatched_order(is_confidential=True)
-        Order.objects.filter(pk=hidden.pk).update(tracker=None, created_by=None)
+        Order.objects.filter(pk=hidden.pk).update(tracker=self.operator, created_by=None)
         duplicate = self.create_order()
         before = self.row(duplicate)
         self.as_user(self.lead)
