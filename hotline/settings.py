@@ -171,6 +171,9 @@ HOTLINE_DATA_KEY_PATH = env_str("HOTLINE_DATA_KEY_PATH", str(VAR_DIR / "data.key
 HOTLINE_ORDER_PREFIX = env_str("HOTLINE_ORDER_PREFIX", "YL")
 HOTLINE_NAME = env_str("HOTLINE_NAME", "杨凌12345市民热线")
 HOTLINE_DUE_SOON_HOURS = env_int("HOTLINE_DUE_SOON_HOURS", 24)
+# An Art. 13 emergency is handled at once, around the clock: its unit's limit is counted in
+# clock hours from dispatch, not in working days.
+HOTLINE_EMERGENCY_LIMIT_HOURS = env_int("HOTLINE_EMERGENCY_LIMIT_HOURS", 2)
 HOTLINE_SMS_GATEWAY = env_str(
     "HOTLINE_SMS_GATEWAY", "hotline.notifications.gateways.ConsoleGateway"
 )

@@ -102,21 +102,40 @@ def review_requested(order: Order, event: OrderEvent) -> None:
 def dispatched(order: Order, event: OrderEvent, assisting: Sequence[Unit]) -> None:
     """The lead unit (its inbox, and its managers by SMS and mail) and each assisting unit."""
     lead = _lead(order)
-    notify_unit(
-        unit=lead,
-        kind="dispatched",
-        event_key=_key(event),
-        order=order,
-        body=_("新工单 %(number)s 已派至贵单位主办，请及时签收，办理期限 %(due)s。")
-        % {"number": order.number, "due": order.due_text},
-    )
+    if order.is_emergency:
+        # Art. 13: handled at once; every member of the unit's staff is told by SMS.
+        notify_unit(
+            unit=lead,
+            kind="emergency_dispatched",
+            event_key=_key(event),
+            order=order,
+            body=_(
+                "【紧急】紧急求助工单 %(number)s 已派至贵单位，请立即联系诉求人并赶赴现场"
+                "处置，于 %(due)s 前（%(limit)s）反馈处置情况。"
+            )
+            % {"number": order.number, "due": order.due_text, "limit": order.limit_text},
+            sms_roles=(Role.HANDLER, Role.MANAGER, Role.LEADER),
+        )
+    else:
+        notify_unit(
+            unit=lead,
+            kind="dispatched",
+            event_key=_key(event),
+            order=order,
+            body=_("新工单 %(number)s 已派至贵单位主办，请及时签收，办理期限 %(due)s。")
+            % {"number": order.number, "due": order.due_text},
+        )
     for unit in assisting:
         notify_unit(
             unit=unit,
             kind="dispatched",
             event_key=_key(event),
             order=order,
-            body=_("工单 %(number)s 请贵单位协办，主办单位：%(lead)s。")
+            body=(
+                _("【紧急】紧急求助工单 %(number)s 请贵单位立即协同处置，主办单位：%(lead)s。")
+                if order.is_emergency
+                else _("工单 %(number)s 请贵单位协办，主办单位：%(lead)s。")
+            )
             % {"number": order.number, "lead": lead.name},
         )
 

@@ -179,6 +179,8 @@ class Order(models.Model):
     limit_working_days = models.PositiveSmallIntegerField(
         _("办理时限（工作日）"), null=True, blank=True
     )
+    # Set instead for an emergency (Art. 13): its limit runs in clock hours from dispatch.
+    limit_hours = models.PositiveSmallIntegerField(_("办理时限（小时）"), null=True, blank=True)
     due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -317,8 +319,22 @@ class Order(models.Model):
 
     @property
     def due_text(self) -> str:
-        """The limit as people read it: the last day, until 24:00 (e.g. "2025-10-13 24:00")."""
-        return f"{self.due_date:%Y-%m-%d} 24:00" if self.due_date else "-"
+        """The limit as people read it: the last day, until 24:00 (e.g. "2025-10-13 24:00");
+        an emergency's, the minute (e.g. "2025-10-13 16:40")."""
+        if self.due_at is None:
+            return "-"
+        if self.limit_hours is not None:
+            return f"{timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
+        return f"{self.due_date:%Y-%m-%d} 24:00"
+
+    @property
+    def limit_text(self) -> str:
+        """The limit's length: "5 个工作日", or for an emergency "2 小时（紧急）"."""
+        if self.limit_hours is not None:
+            return str(_("%(hours)d 小时（紧急）") % {"hours": self.limit_hours})
+        if self.limit_working_days is None:
+            return "-"
+        return str(_("%(days)d 个工作日") % {"days": self.limit_working_days})
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         if self.due_at is None or self.status not in UNIT_STATES:

@@ -72,3 +72,23 @@ def query_terms(word: str) -> list[list[Term]]:
         else:
             terms.append([(run[i : i + 2], False) for i in range(len(run) - 1)])
     return terms or single
+
+
+def _likeness_pieces(text: str) -> set[str]:
+    found: set[str] = set()
+    for run, is_word in runs(text or ""):
+        if is_word:
+            found.add(run)
+        elif len(run) > 1:
+            found.update(run[i : i + 2] for i in range(len(run) - 1))
+    return found
+
+
+def likeness(a: str, b: str) -> float:
+    """How alike two requests read, from 0 to 1: the Dice coefficient of their two-character
+    pieces and whole ASCII words, so word order, punctuation and full-width digits do not
+    matter (「幸福路12号井盖丢了」 and 「幸福路１２号的井盖丢失」 are alike)."""
+    x, y = _likeness_pieces(a), _likeness_pieces(b)
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))

@@ -20,6 +20,7 @@ from hotline.orders.rules import (
     statuses_visible_to,
 )
 from hotline.orders.search import order_text_condition
+from hotline.orders.search_text import likeness
 from hotline.privacy.personal import phone_digest
 from hotline.units.models import Unit
 
@@ -195,10 +196,21 @@ def status_counts(*, user: User) -> dict[str, int]:
 @dataclass(frozen=True)
 class RelatedCandidate:
     order: Order
-    why: str
+    # Why it may be the same matter (同一地点, 同类事项, 内容相似 80%), best reason first.
+    reasons: tuple[str, ...]
+    same_caller: bool
+    score: float
+
+    @property
+    def why(self) -> str:
+        return "、".join(self.reasons)
 
 
 RELATED_WINDOW = timedelta(days=30)
+# How many recent orders each kind of likeness brings in to be ranked.
+RELATED_POOL = 60
+# The least score shown: e.g. the same place and category, or much the same words.
+RELATED_THRESHOLD = 2.5
 
 
 def related_candidates(
@@ -207,26 +219,57 @@ def related_candidates(
     phone: str = "",
     place_id: int | None = None,
     category_id: int | None = None,
+    content: str = "",
+    address: str = "",
     now: datetime | None = None,
     limit: int = 10,
 ) -> list[RelatedCandidate]:
     """Possible duplicates of a request being recorded (Art. 12(6); 国办函〔2025〕66号 并单):
-    open or recent orders from the same number, and from the same place and category."""
+    open or recent orders of the same caller, place or category, ranked by how alike they
+    are — same place (2), same category (2), likeness of the content (up to 4) and of the
+    address (up to 2), and the same caller (1) — and shown from RELATED_THRESHOLD up, or when
+    the same caller's order is still open. The same caller is a hint of its own: their closed
+    orders about other matters are in the caller's history, not here."""
     now = now or timezone.now()
     since = now - RELATED_WINDOW
-    found: dict[int, RelatedCandidate] = {}
-    visible = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED))
+    visible = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED)).exclude(
+        status=Status.MERGED
+    )
+    recent = Q(created_at__gte=since) | ~Q(status__in=FINAL_STATES)
     digest = phone_digest(phone) if phone else ""
+    pool: dict[int, Order] = {}
+    pools = []
     if digest:
-        same_caller = visible.filter(caller_phone_digest=digest).filter(
-            Q(created_at__gte=since) | ~Q(status__in=FINAL_STATES)
+        pools.append(visible.filter(recent, caller_phone_digest=digest))
+    if place_id:
+        pools.append(visible.filter(recent, place_id=place_id))
+    if category_id:
+        pools.append(visible.filter(recent, category_id=category_id))
+    for qs in pools:
+        for order in qs.order_by("-created_at")[:RELATED_POOL]:
+            pool.setdefault(order.pk, order)
+    ranked = []
+    for order in pool.values():
+        reasons: list[tuple[float, str]] = []
+        if place_id and order.place_id == place_id:
+            reasons.append((2, _("同一地点")))
+        if category_id and order.category_id == category_id:
+            reasons.append((2, _("同类事项")))
+        text = likeness(content, f"{order.title} {order.content}") if content else 0.0
+        if text >= 0.2:
+            reasons.append((4 * text, _("内容相似 %(p)d%%") % {"p": round(100 * text)}))
+        where = likeness(address, order.address) if address and order.address else 0.0
+        if where >= 0.3:
+            reasons.append((2 * where, _("地址相近")))
+        same_caller = bool(digest) and order.caller_phone_digest == digest
+        score = sum(weight for weight, _label in reasons) + (1 if same_caller else 0)
+        # A caller calling again while their order is open most often calls about it.
+        calls_again = same_caller and order.status not in FINAL_STATES
+        if score < RELATED_THRESHOLD and not calls_again:
+            continue
+        reasons.sort(key=lambda r: -r[0])
+        ranked.append(
+            RelatedCandidate(order, tuple(label for _w, label in reasons), same_caller, score)
         )
-        for order in same_caller.order_by("-created_at")[:limit]:
-            found.setdefault(order.pk, RelatedCandidate(order, "同一来电号码"))
-    if place_id and category_id:
-        same_place = visible.filter(
-            place_id=place_id, category_id=category_id, created_at__gte=since
-        ).exclude(status=Status.MERGED)
-        for order in same_place.order_by("-created_at")[:limit]:
-            found.setdefault(order.pk, RelatedCandidate(order, "同一地点同类事项"))
-    return sorted(found.values(), key=lambda c: c.order.created_at, reverse=True)[:limit]
+    ranked.sort(key=lambda c: (-c.score, -c.order.created_at.timestamp()))
+    return ranked[:limit]

@@ -123,10 +123,31 @@ def unit_handlers(user: User) -> list[User]:
     ]
 
 
-def countdown(order: Order, now: datetime) -> TimeLeft | None:
+def countdown(order: Order, now: datetime) -> "TimeLeft | ClockTimeLeft | None":
     if order.due_at is None or order.status not in UNIT_STATES:
         return None
+    if order.limit_hours is not None:
+        return ClockTimeLeft(order.due_at - now)
     return working_time_left(now=now, due_at=order.due_at)
+
+
+@dataclass(frozen=True)
+class ClockTimeLeft:
+    """What remains of an emergency's limit, in clock time (it runs around the clock)."""
+
+    left: timedelta
+
+    @property
+    def overdue(self) -> bool:
+        return self.left <= timedelta(0)
+
+    @property
+    def label(self) -> str:
+        minutes = int(abs(self.left).total_seconds() // 60)
+        parts = {"hours": minutes // 60, "minutes": minutes % 60}
+        if self.overdue:
+            return str(_("已超期 %(hours)d 小时 %(minutes)d 分钟") % parts)
+        return str(_("还剩 %(hours)d 小时 %(minutes)d 分钟") % parts)
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,26 @@ class IntakeForm(forms.Form):
         for name in required:
             if not data.get(name) and name not in self.errors:
                 self.add_error(name, messages[name])
+        self._clean_emergency(data)
         return data
+
+    def _clean_emergency(self, data: dict[str, Any]) -> None:
+        """An emergency names its Art. 13 situation, and the operator records the rescue
+        lines the caller was guided to (Art. 14(3)) — the 紧急求助 type asks for both, a
+        situation chosen under another type makes it an emergency too."""
+        rtype = data.get("request_type")
+        emergency_type = rtype is not None and rtype.is_emergency
+        if (
+            emergency_type
+            and not data.get("emergency_situation")
+            and "emergency_situation" not in self.errors
+        ):
+            self.add_error("emergency_situation", _("紧急求助须选择紧急联动情形（第十三条）。"))
+        emergency = emergency_type or data.get("emergency_situation")
+        if emergency and not data.get("rescue_lines") and "rescue_lines" not in self.errors:
+            self.add_error(
+                "rescue_lines", _("请勾选已引导来电人拨打的救援热线（第十四条第三项）。")
+            )
 
     def to_request(self) -> Request:
 

@@ -3,8 +3,9 @@ saw, authorize through the rules table, save the changed fields with a new versi
 handing an order to its units, which dispatch, review, re-dispatch and upheld returns share."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hotline import clock
@@ -95,11 +96,26 @@ def _check_units(lead: Unit, assisting_units: Sequence[Unit]) -> list[Unit]:
     return assisting
 
 
+def start_clock(order: Order, *, now: datetime) -> None:
+    """Start the unit's limit at `now`: working days (Art. 14), or for an emergency clock
+    hours, since it is handled at once around the clock (Art. 13, 14(3);
+    `HOTLINE_EMERGENCY_LIMIT_HOURS`). Sets `limit_working_days`, `limit_hours`, `due_at`."""
+    if order.is_emergency:
+        order.limit_working_days = 0
+        order.limit_hours = settings.HOTLINE_EMERGENCY_LIMIT_HOURS
+        order.due_at = now + timedelta(hours=order.limit_hours)
+        return
+    order.limit_working_days, order.limit_hours = order_limit(order), None
+    order.due_at = deadline_compute(start=now, working_days=order.limit_working_days).due_at
+
+
+CLOCK_FIELDS = ("limit_working_days", "limit_hours", "due_at")
 ASSIGN_FIELDS = (
     "lead_unit",
     "handler",
     "dispatched_at",
     "signed_at",
+    "limit_hours",
     "limit_working_days",
     "due_at",
     "extension_status",
@@ -120,13 +136,11 @@ def _assign(
         Assignment.objects.create(
             order=order, unit=unit, role=Assignment.Role.ASSIST, assigned_at=now
         )
-    limit = order_limit(order)
     order.lead_unit = lead
     order.handler = None
     order.dispatched_at = now
     order.signed_at = None
-    order.limit_working_days = limit
-    order.due_at = deadline_compute(start=now, working_days=limit).due_at
+    start_clock(order, now=now)
     # A new unit may apply for its own one extension (Art. 14(2)); a pending one lapses.
     order.extension_status = ExtensionStatus.NONE
     order.extension_count = 0

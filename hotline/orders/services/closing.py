@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 
 from hotline import clock
 from hotline.accounts.models import User
-from hotline.calendar.services import deadline_compute
 from hotline.callbacks.models import CallbackTask
 from hotline.callbacks.queue import callback_task_close
 from hotline.core.errors import InvalidInput, WrongState
 from hotline.core.text import MAX_REASON, clean_text
 from hotline.orders import history, messages
 from hotline.orders.models import Action, CloseReason, ExtensionStatus, Order, Satisfaction, Status
-from hotline.orders.services.base import begin, lock, order_limit, save
+from hotline.orders.services.base import CLOCK_FIELDS, begin, lock, save, start_clock
 
 MAX_COMMENT = 500
 
@@ -99,12 +98,11 @@ def order_reopen(
     limit, counted as a reopen; at most twice (`rules.MAX_REOPENS`)."""
     order = begin(order, actor, Action.REOPEN, expected_version)
     reason = clean_text(reason, field=_("重办理由"), limit=MAX_REASON)
-    from_status, limit = order.status, order_limit(order)
+    from_status = order.status
     order.status = Status.IN_PROGRESS
     order.reopen_count += 1
     order.satisfaction = ""
-    order.limit_working_days = limit
-    order.due_at = deadline_compute(start=clock.now(), working_days=limit).due_at
+    start_clock(order, now=clock.now())
     # The reopened work runs on a new limit, which the unit may extend once like the first.
     order.extension_status, order.extension_count = ExtensionStatus.NONE, 0
     save(
@@ -113,8 +111,7 @@ def order_reopen(
             "status",
             "reopen_count",
             "satisfaction",
-            "limit_working_days",
-            "due_at",
+            *CLOCK_FIELDS,
             "extension_status",
             "extension_count",
         ],

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hotline.catalogue.models import Category, ExclusionReason, RequestType
 from hotline.core.errors import DomainError
 from hotline.core.params import id_param
+from hotline.core.text import MAX_TEXT
 from hotline.orders.forms.intake import IntakeForm
 from hotline.orders.proposal import dispatch_propose
 from hotline.orders.rules import may_take_calls
 from hotline.orders.selectors import orders_from_phone, related_candidates
 from hotline.orders.services import order_intake
+from hotline.orders.services.intake import MAX_ADDRESS
 from hotline.units.models import Place
 from hotline.units.selectors import member_units
 from hotline.web.http import AuthenticatedRequest
@@ -56,6 +58,10 @@ def intake_view(request: AuthenticatedRequest) -> HttpResponse:
             "review_types": list(
                 RequestType.objects.filter(needs_review=True).values_list("pk", flat=True)
             ),
+            # Choosing one of these opens the emergency block (Art. 13).
+            "emergency_types": list(
+                RequestType.objects.filter(is_emergency=True).values_list("pk", flat=True)
+            ),
             "categories": _category_groups(),
         },
         status=400 if form.errors else 200,
@@ -85,8 +91,9 @@ def intake_caller_view(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def intake_related_view(request: AuthenticatedRequest) -> HttpResponse:
-    """Possible duplicates from the same number, or the same place and category (a POST, as
-    the number is one of them)."""
+    """Possible duplicates, ranked by place, category and likeness of the words, with the
+    same caller as a hint (a POST, as the number and the request's text are in it). Only a
+    look-up: over-long text is looked at up to the limits the form enforces."""
     _require_centre(request)
     params = request.POST
     phone = params.get("caller_phone", "").strip()
@@ -95,6 +102,8 @@ def intake_related_view(request: AuthenticatedRequest) -> HttpResponse:
         phone=phone if len(phone) >= 7 else "",
         place_id=id_param(params.get("place")),
         category_id=id_param(params.get("category")),
+        content=params.get("content", "")[:MAX_TEXT],
+        address=params.get("address", "")[:MAX_ADDRESS],
     )
     return render(request, "orders/_intake_related.html", {"candidates": candidates})
 

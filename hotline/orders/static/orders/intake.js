@@ -6,7 +6,26 @@
   const panels = form.querySelectorAll(".outcome-panel");
   function showOutcome() {
     const chosen = form.querySelector("input[name=outcome]:checked");
-    panels.forEach((p) => { p.hidden = !chosen || p.dataset.outcome !== chosen.value; });
+    panels.forEach((p) => { p.hidden = !chosen || !p.dataset.outcome.split(" ").includes(chosen.value); });
+  }
+  // 紧急求助 opens the emergency block and asks for the situation and the rescue lines
+  // (Art. 13, 14(3)); the server refuses the order without them.
+  const emergencyBlock = document.getElementById("emergency-block");
+  function markEmergency() {
+    const type = form.querySelector("input[name=request_type]:checked");
+    const situation = form.querySelector("[name=emergency_situation]");
+    const emergency = !!type && (form.dataset.emergencyTypes || "").split(" ").includes(type.value);
+    const lines = emergency || (situation && situation.value !== "");
+    if (situation) {
+      situation.required = emergency;
+      situation.closest(".field").classList.toggle("is-required", emergency);
+    }
+    const linesField = form.querySelector("[name=rescue_lines]");
+    if (linesField) linesField.closest(".field").classList.toggle("is-required", !!lines);
+    if (emergency && emergencyBlock && !emergencyBlock.open) {
+      emergencyBlock.open = true;
+      if (situation) situation.focus();
+    }
   }
   function choose(value) {
     const radio = form.querySelector(`input[name=outcome][value=${value}]`);
@@ -14,6 +33,7 @@
   }
   form.addEventListener("change", (e) => {
     if (e.target.name === "outcome") showOutcome();
+    if (e.target.name === "request_type" || e.target.name === "emergency_situation") markEmergency();
     if (e.target.name === "request_type") {
       // The catalogue says which request types go to the host unit's review (Art. 14(2)).
       const review = (form.dataset.reviewTypes || "").split(" ").includes(e.target.value);
@@ -80,5 +100,18 @@
     const select = form.querySelector("[name=lead_unit]");
     if (select && select.value !== chosenUnit) select.value = chosenUnit;
   });
+  // Enter never submits the order: in a field it would dispatch a half-typed call. The
+  // button (确定) and its shortcut Alt+S do. Enter in a search box still searches.
+  form.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || e.isComposing) return;
+    const t = e.target;
+    if (t.tagName === "TEXTAREA" || t.tagName === "BUTTON" || t.tagName === "A") return;
+    e.preventDefault();
+    if (t.type === "search") t.dispatchEvent(new Event("search"));
+  });
+  // After a refused submit, bring the first explanation into view.
+  const firstError = form.querySelector(".error");
+  if (firstError) firstError.scrollIntoView({ block: "center" });
   showOutcome();
+  markEmergency();
 })();
