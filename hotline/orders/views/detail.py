@@ -24,6 +24,7 @@ from hotline.orders.forms.handling import (
     WrittenReplyForm,
 )
 from hotline.orders.models import Action, Order
+from hotline.orders.rules import can_see
 from hotline.orders.selectors import (
     OrderAccess,
     caller_revealed,
@@ -146,12 +147,18 @@ def order_action_view(request: AuthenticatedRequest, number: str, action: str) -
     status = 400
     if form.is_valid():
         try:
-            form.perform()
+            order = form.perform()
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = status_of(exc)
         else:
             messages.success(request, _("已完成：%(action)s。") % {"action": form.label})
+            if not can_see(request.user, order):
+                # E.g. a lead who named a confidential order's tracker no longer sees it.
+                messages.info(
+                    request, _("工单 %(number)s 已不在您的查看范围内。") % {"number": number}
+                )
+                return redirect("orders:list")
             return redirect("orders:detail", number=number)
     return refused(request, number, action, form, label=form.label, status=status)
 

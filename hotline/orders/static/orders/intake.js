@@ -93,7 +93,14 @@
   // already on its way when they chose, and the page shown again after a refused submit.
   let chosenUnit = form.dataset.chosenUnit || null;
   form.addEventListener("change", (e) => {
-    if (e.target.name === "lead_unit") chosenUnit = e.target.value;
+    if (e.target.name !== "lead_unit") return;
+    chosenUnit = e.target.value;
+    // The operator answered the refusal: its explanation has done its work.
+    const panel = e.target.closest(".outcome-panel");
+    if (panel && chosenUnit) {
+      panel.classList.remove("has-error");
+      panel.querySelectorAll(":scope > .error").forEach((p) => p.remove());
+    }
   });
   document.body.addEventListener("htmx:afterSwap", (e) => {
     if (e.target.id !== "proposal" || chosenUnit === null) return;
