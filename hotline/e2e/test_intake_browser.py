@@ -93,7 +93,8 @@ class IntakeBrowserTest(BrowserTestCase):
         expect(self.page.locator("#proposal")).to_contain_text("城市管理执法局")
         self.page.locator("#id_lead_unit").select_option(label="杨陵街道办事处")
         self.page.get_by_role("button", name="确定").click()
-        expect(self.page.get_by_role("alert").first).to_contain_text("请填写理由")
+        expect(self.page.get_by_role("alert").first).to_contain_text("工单尚未登记")
+        expect(self.page.get_by_role("alert").filter(has_text="请填写理由")).to_be_visible()
         self.assertFalse(Order.objects.exists())
         expect(self.page.get_by_label("诉求内容")).to_have_value(
             "小区门口有人私搭乱建,堵住消防通道。"
