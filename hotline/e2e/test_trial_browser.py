@@ -129,3 +129,36 @@ class IntakeTrialBrowserTest(BrowserTestCase):
         expect(self.page.locator("input[name=outcome][value=review]")).to_be_checked()
         expect(self.page.locator("#id_lead_unit")).to_be_visible()
         expect(self.page.get_by_label("初步意见")).to_be_visible()
+
+
+class ErrorPagesBrowserTest(BrowserTestCase):
+    """Item 13: errors are Chinese pages with the site's navigation, in the browser too."""
+
+    def test_a_missing_order_is_a_chinese_page_with_the_staff_navigation(self):
+        self.login("operator", PASSWORD)
+        response = self.page.goto(self.url("/orders/YL2099010100001/"))
+        assert response is not None
+        self.assertEqual(response.status, 404)
+        expect(self.page.get_by_role("heading", name="页面不存在")).to_be_visible()
+        expect(self.page.get_by_text("工单不存在或无权查看")).to_be_visible()
+        nav = self.page.get_by_role("navigation", name="主导航")
+        expect(nav).to_be_visible()
+        self.screenshot("trial-404-staff")
+        nav.get_by_role("link", name="工作台").click()
+        expect(self.page.get_by_role("heading", name="工作台")).to_be_visible()
+
+    def test_a_unit_refused_a_page_reads_why_in_chinese(self):
+        self.login("urban.handler", PASSWORD)
+        response = self.page.goto(self.url("/orders/intake/"))
+        assert response is not None
+        self.assertEqual(response.status, 404)
+        expect(self.page.get_by_text("无权使用受理界面")).to_be_visible()
+        expect(self.page.get_by_text("Not Found")).to_have_count(0)
+
+    def test_a_residents_missing_page_keeps_the_portal_layout(self):
+        response = self.page.goto(self.url("/portal/order/YL2099010100001/"))
+        assert response is not None
+        self.assertEqual(response.status, 404)
+        expect(self.page.get_by_role("link", name="我要反映").first).to_be_visible()
+        expect(self.page.get_by_role("navigation", name="主导航")).to_have_count(0)
+        self.screenshot("trial-404-resident")
