@@ -329,9 +329,9 @@ class Order(models.Model):
 
     @property
     def limit_text(self) -> str:
-        """The limit's length: "5 个工作日", or for an emergency "2 小时（紧急）"."""
+        """The limit's length: "5 个工作日", or for an emergency "紧急，2 小时"."""
         if self.limit_hours is not None:
-            return str(_("%(hours)d 小时（紧急）") % {"hours": self.limit_hours})
+            return str(_("紧急，%(hours)d 小时") % {"hours": self.limit_hours})
         if self.limit_working_days is None:
             return "-"
         return str(_("%(days)d 个工作日") % {"days": self.limit_working_days})

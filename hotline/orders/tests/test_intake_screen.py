@@ -116,7 +116,7 @@ class EmergencyLimitTests(OrderTestCase):
         self.assertEqual(order.limit_hours, 2)
         self.assertLessEqual(order.due_at - before, timedelta(hours=2, seconds=5))
         self.assertGreaterEqual(order.due_at - before, timedelta(hours=2))
-        self.assertEqual(order.limit_text, "2 小时（紧急）")
+        self.assertEqual(order.limit_text, "紧急，2 小时")
         self.assertNotIn("24:00", order.due_text)
 
     def test_an_ordinary_limit_still_reads_in_working_days(self):
@@ -139,7 +139,7 @@ class EmergencyLimitTests(OrderTestCase):
         order = self.emergency()
         self.client.force_login(self.handler_a)
         page = self.client.get(reverse("orders:detail", args=[order.number])).content.decode()
-        self.assertIn("2 小时（紧急）", page)
+        self.assertIn("紧急，2 小时", page)
         self.assertNotIn("0 个工作日", page)
 
     def test_the_units_message_is_urgent_and_reaches_its_handlers_by_sms(self):
