@@ -169,6 +169,8 @@ class EmergencyLimitTests(OrderTestCase):
             page = self.client.get(url).content.decode()
             row = page[page.index(order.number) - 400 : page.index(order.number) + 800]
             self.assertIn("紧急", row, url)
+            if url != "/":
+                self.assertIn(order.due_text, row, url)  # the hour, not only the day
 
 
 class LikenessTests(OrderTestCase):
