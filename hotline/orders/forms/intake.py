@@ -91,7 +91,7 @@ class IntakeForm(forms.Form):
     exclusion = ModelChoiceField(
         label=_("不予受理情形（第十二条）"), queryset=ExclusionReason.objects.none(), required=False
     )
-    exclusion_note = forms.CharField(label=_("说明"), max_length=500, required=False)
+    exclusion_note = forms.CharField(label=_("说明"), max_length=MAX_REASON, required=False)
     merge_into = forms.CharField(label=_("并入工单编号"), max_length=24, required=False)
     related = forms.CharField(
         label=_("关联工单编号"), max_length=400, required=False, help_text=_("多个编号用空格分隔")
