@@ -4,6 +4,7 @@ pasted URL, "AAAA…") wraps on every page, so the order page's action panel sta
 at 1366×768 and 1920×1080."""
 
 import re
+from typing import Any
 
 from playwright.sync_api import expect
 
@@ -20,7 +21,7 @@ SCREENS = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
 
 
 class LongTextLayoutTest(BrowserTestCase):
-    def long_order(self, **kwargs) -> Order:  # type: ignore[no-untyped-def]
+    def long_order(self, **kwargs: Any) -> Order:
         """An order whose every text shown on its page is long and unbroken."""
         order = self.in_progress_order(
             content=f"{URL}\n{AAAA}", title="T" * MAX_TITLE, address="B" * 200, **kwargs
@@ -74,7 +75,9 @@ class LongTextLayoutTest(BrowserTestCase):
             # An order number stays whole in the list while the long title wraps.
             row = self.page.locator("table.grid tbody tr", has_text=order.number)
             link = row.get_by_role("link", name=order.number)
-            height = link.bounding_box()["height"]  # type: ignore[index]
+            box = link.bounding_box()
+            assert box is not None
+            height = box["height"]
             self.assertLess(height, 30, "the order number was broken over lines")
 
     def test_callback_page_and_portal_order_page_wrap_long_text(self):
@@ -97,7 +100,7 @@ class LongTextLayoutTest(BrowserTestCase):
 
 
 class TextLimitBrowserTest(BrowserTestCase):
-    def counter(self, field):  # type: ignore[no-untyped-def]
+    def counter(self, field: Any) -> Any:
         return self.page.locator(f"#{field.get_attribute('id')}-count .count")
 
     def test_a_pasted_20000_characters_are_kept_counted_and_refused_with_a_message(self):
