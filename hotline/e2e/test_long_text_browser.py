@@ -9,7 +9,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from hotline.core.text import MAX_REASON, MAX_TEXT, MAX_TITLE
-from hotline.e2e.browser import BrowserTestCase
+from hotline.e2e.browser import ARTIFACTS, BrowserTestCase
 from hotline.orders import services
 from hotline.orders.models import Order
 from hotline.portal.links import portal_token
@@ -29,6 +29,11 @@ class LongTextLayoutTest(BrowserTestCase):
         services.order_add_note(order=order, actor=self.handler_a, text=f"{URL} {AAAA}")
         order = services.order_urge(order=self.reload(order), actor=self.operator, note=URL)
         return order
+
+    def viewport_shot(self, name: str) -> None:
+        """The screen as the user sees it (a full-page shot of a page this tall is slow)."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
     def assert_on_screen(self, what: str) -> None:
         """Nothing is wider than the window: no horizontal scrolling, and the action panel
@@ -61,7 +66,7 @@ class LongTextLayoutTest(BrowserTestCase):
                         self.page.get_by_role("heading", name="办理", exact=True)
                     ).to_be_visible()
                     self.assert_on_screen(f"order page for {user} at {screen}")
-                    self.screenshot(f"long-text-order-{user}-{screen['width']}")
+                    self.viewport_shot(f"long-text-order-{user}-{screen['width']}")
 
     def test_unit_view_and_lists_wrap_long_titles(self):
         order = self.long_order()
@@ -89,14 +94,14 @@ class LongTextLayoutTest(BrowserTestCase):
                 self.page.goto(self.url(f"/callbacks/{order.number}/"))
                 expect(self.page.get_by_role("heading", name="回访结果")).to_be_visible()
                 self.assert_on_screen(f"callback page at {screen}")
-        self.screenshot("long-text-callback")
+        self.viewport_shot("long-text-callback")
         for screen in ({"width": 390, "height": 844}, *SCREENS):
             with self.subTest(page="portal", screen=screen):
                 self.page.set_viewport_size(screen)
                 self.page.goto(self.url(f"/portal/r/{portal_token(order)}/"))
                 expect(self.page.get_by_role("heading", name="您反映的内容")).to_be_visible()
                 self.assert_on_screen(f"portal order page at {screen}")
-        self.screenshot("long-text-portal-order")
+        self.viewport_shot("long-text-portal-order")
 
 
 class TextLimitBrowserTest(BrowserTestCase):
