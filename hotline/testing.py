@@ -1,10 +1,13 @@
 """The base class for tests: the demo catalogue and one named persona per role (STYLE §8).
 Data is built through the real service functions."""
 
+import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.test import TestCase
+from django import forms
+from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
 
 from hotline.accounts.models import User
@@ -15,6 +18,7 @@ from hotline.calendar.models import CalendarDay
 from hotline.calendar.services import calendar_seed_from_package
 from hotline.catalogue.models import Category, RequestType
 from hotline.catalogue.services import catalogue_load
+from hotline.core.forms import LimitedCharField
 from hotline.knowledge.models import Synonym
 from hotline.knowledge.services import synonyms_load
 from hotline.orders import services
@@ -119,6 +123,24 @@ class BaseTestCase(Personas, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.create_personas()
+
+
+def limit_of(form: forms.Form, name: str) -> int | None:
+    return getattr(form.fields[name], "max_length", None)
+
+
+def assert_no_cutting_maxlength(test: SimpleTestCase, forms_to_check: Iterable[forms.Form]) -> None:
+    """Every limited field is a LimitedCharField rendering data-maxlength, never maxlength."""
+    for form in forms_to_check:
+        for bound in form.visible_fields():
+            limit = getattr(bound.field, "max_length", None)
+            if limit is None:
+                continue
+            with test.subTest(form=type(form).__name__, field=bound.name):
+                html = str(bound)
+                test.assertIsInstance(bound.field, LimitedCharField)
+                test.assertIn(f'data-maxlength="{limit}"', html)
+                test.assertIsNone(re.search(r"\smaxlength=", html))
 
 
 def aware(text: str) -> datetime:

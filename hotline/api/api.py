@@ -5,7 +5,7 @@ error is `{"code": ..., "message": ...}` with a stable code."""
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 
@@ -13,6 +13,7 @@ from hotline.accounts.roles import Role
 from hotline.api.auth import StaffSession, TokenAuth
 from hotline.catalogue.models import Category, EmergencySituation, MajorIncidentKind
 from hotline.core.errors import DomainError, NotFound
+from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_TEXT
 from hotline.orders import services
 from hotline.orders.models import Channel, Order
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
@@ -38,11 +39,27 @@ def domain_error(request: HttpRequest, exc: DomainError):
     )
 
 
+def _field_name(error: dict) -> str:
+    """The field an error is about, as the caller wrote it (`content`, not body.payload...)."""
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query")]
+    return ".".join(loc) or "?"
+
+
+def _invalid_message(errors: list[dict]) -> str:
+    """The first problem in words: a too-long text says its field and its limit."""
+    too_long = [e for e in errors if e.get("type") == "string_too_long"]
+    if too_long:
+        error = too_long[0]
+        limit = error.get("ctx", {}).get("max_length", 0)
+        return f"请求格式不正确：{_field_name(error)} 不能超过 {limit} 个字"
+    return "请求格式不正确"
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(
         request,
-        {"code": "invalid_input", "message": "请求格式不正确", "detail": exc.errors},
+        {"code": "invalid_input", "message": _invalid_message(exc.errors), "detail": exc.errors},
         status=422,
     )
 
@@ -130,13 +147,15 @@ class OrderDetailOut(OrderOut):
 
 
 class OrderIn(Schema):
+    """A request to record. Text over its limit is refused (422), never cut."""
+
     request_type: str
-    content: str
-    caller_name: str = ""
+    content: str = Field(max_length=MAX_TEXT)
+    caller_name: str = Field("", max_length=MAX_NAME)
     caller_phone: str = ""
     category: str | None = None
     place: str | None = None
-    address: str = ""
+    address: str = Field("", max_length=MAX_ADDRESS)
     is_confidential: bool = False
     emergency_situation: str | None = None
     rescue_lines: list[str] = []

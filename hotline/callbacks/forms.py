@@ -3,7 +3,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core.forms import DateTimeField
+from hotline.core.forms import DateTimeField, text_field
+from hotline.core.text import MAX_NOTE, MAX_PHONE, MAX_REASON, MAX_SHORT
 from hotline.orders.models import Satisfaction
 
 
@@ -14,12 +15,7 @@ class ReachedForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择满意度。")},
     )
-    note = forms.CharField(
-        label=_("来电人的话（不满意时必填）"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = text_field(_("来电人的话（不满意时必填）"), limit=MAX_REASON, required=False, rows=3)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "reached")
@@ -28,8 +24,8 @@ class ReachedForm(forms.Form):
 
 
 class NotReachedForm(forms.Form):
-    note = forms.CharField(
-        label=_("情况"), max_length=500, required=False, help_text=_("如：无人接听、关机、空号")
+    note = text_field(
+        _("情况"), limit=MAX_NOTE, required=False, help_text=_("如：无人接听、关机、空号")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -38,7 +34,7 @@ class NotReachedForm(forms.Form):
 
 
 class MissedCallForm(forms.Form):
-    phone = forms.CharField(label=_("来电号码"), max_length=30)
+    phone = text_field(_("来电号码"), limit=MAX_PHONE)
     called_at = DateTimeField(
         label=_("来电时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -47,4 +43,4 @@ class MissedCallForm(forms.Form):
 
 
 class ReturnedForm(forms.Form):
-    result = forms.CharField(label=_("回拨结果"), max_length=200)
+    result = text_field(_("回拨结果"), limit=MAX_SHORT)

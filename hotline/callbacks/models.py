@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core.text import MAX_REASON, MAX_SHORT
 from hotline.privacy.fields import EncryptedTextField
 
 
@@ -78,7 +79,7 @@ class CallbackAttempt(models.Model):
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     reached = models.BooleanField(_("已接通"))
-    note = models.CharField(_("记录"), max_length=500, blank=True)
+    note = models.CharField(_("记录"), max_length=MAX_REASON, blank=True)
 
     class Meta:
         verbose_name = _("回访记录")
@@ -111,7 +112,7 @@ class MissedCall(models.Model):
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    result = models.CharField(_("回拨结果"), max_length=200, blank=True)
+    result = models.CharField(_("回拨结果"), max_length=MAX_SHORT, blank=True)
 
     class Meta:
         verbose_name = _("未接来电")

@@ -20,6 +20,7 @@ from hotline.accounts.roles import CENTRE_ROLES, Role
 from hotline.callbacks.models import CallbackAttempt, CallbackTask, MissedCall
 from hotline.callbacks.queue import callback_policy
 from hotline.core.errors import InvalidInput, NotAllowed, WrongState
+from hotline.core.text import MAX_NOTE, MAX_REASON, MAX_SHORT, clean_text
 from hotline.orders import services as order_services
 from hotline.orders.models import Order, Status
 from hotline.privacy.personal import phone_digest, phone_is_valid, phone_mask, phone_normalize
@@ -40,8 +41,9 @@ def callback_reached(*, order: Order, actor: User, satisfaction: str, note: str 
         order=order, actor=actor, satisfaction=satisfaction, note=note
     )
     if task is not None:
+        note = clean_text(note, field=_("回访记录"), required=False, limit=MAX_REASON)
         CallbackAttempt.objects.create(
-            task=task, operator=actor, at=clock.now(), reached=True, note=note[:500]
+            task=task, operator=actor, at=clock.now(), reached=True, note=note
         )
     return order
 
@@ -51,6 +53,7 @@ def callback_not_reached(*, order: Order, actor: User, note: str = "") -> Callba
     """A try that did not reach the caller. With `distinct_days`, only the first failed try
     of a day counts; after `max_attempts` the order is closed as unreachable."""
     _require_operator(actor)
+    note = clean_text(note, field=_("情况"), required=False, limit=MAX_NOTE)
     task = (
         CallbackTask.objects.select_for_update().select_related("order").filter(order=order).first()
     )
@@ -60,9 +63,7 @@ def callback_not_reached(*, order: Order, actor: User, note: str = "") -> Callba
     now = clock.now()
     today = timezone.localtime(now).date()
     counted_before = {timezone.localtime(t.at).date() for t in task.tries.filter(reached=False)}
-    CallbackAttempt.objects.create(
-        task=task, operator=actor, at=now, reached=False, note=note[:500]
-    )
+    CallbackAttempt.objects.create(task=task, operator=actor, at=now, reached=False, note=note)
     if not policy.distinct_days or today not in counted_before:
         task.attempts += 1
     task.last_attempt_at = now
@@ -164,9 +165,7 @@ def missed_call_returned(*, call: MissedCall, actor: User, result: str) -> Misse
     locked = MissedCall.objects.select_for_update().get(pk=call.pk)
     if locked.returned_at is not None:
         raise WrongState(_("该来电已由 %(who)s 回拨。") % {"who": locked.returned_by})
-    result = (result or "").strip()
-    if not result:
-        raise InvalidInput(_("请填写回拨结果。"))
-    locked.returned_at, locked.returned_by, locked.result = clock.now(), actor, result[:200]
+    result = clean_text(result, field=_("回拨结果"), limit=MAX_SHORT)
+    locked.returned_at, locked.returned_by, locked.result = clock.now(), actor, result
     locked.save(update_fields=["returned_at", "returned_by", "result"])
     return locked

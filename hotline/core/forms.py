@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core.params import EARLIEST, LATEST, MAX_ID
+from hotline.core.text import normalize_newlines
 
 
 def model_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
@@ -17,6 +18,43 @@ def model_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
 def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     """The form's choice field `name`, typed (to set its choices)."""
     return cast(forms.ChoiceField, form.fields[name])
+
+
+class LimitedCharField(forms.CharField):
+    """Free text with a limit (`hotline.core.text`). The limit is rendered as `data-maxlength`,
+    not `maxlength`: a browser's `maxlength` cuts a paste without a word, while the site's
+    `web/text.js` shows a live counter ("123 / 4000") and the server refuses what is too long
+    with a message saying by how much (the text stays in the field to be shortened)."""
+
+    def __init__(self, *, limit: int, rows: int | None = None, **kwargs: Any) -> None:
+        if rows is not None:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        messages = kwargs.pop("error_messages", {})
+        kwargs["error_messages"] = {
+            "max_length": _(
+                "不能超过 %(limit_value)d 个字（现在 %(show_value)d 个字），请删减后再提交。"
+            ),
+            **messages,
+        }
+        super().__init__(max_length=limit, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = normalize_newlines(value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in attrs:
+            attrs["data-maxlength"] = attrs.pop("maxlength")
+        return attrs
+
+
+def text_field(
+    label: Any, *, limit: int, required: bool = True, rows: int | None = None, **kwargs: Any
+) -> LimitedCharField:
+    """A limited free-text field: a textarea of `rows` rows, or a one-line input."""
+    return LimitedCharField(label=label, limit=limit, required=required, rows=rows, **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,21 +1,54 @@
-"""Cleaning what people type: one rule for every service."""
+"""Cleaning what people type: one rule for every service, and the one set of text limits.
+
+Every form field (`hotline.core.forms.LimitedCharField`), model column, API schema and service
+uses these numbers. Text over its limit is refused with a message that says by how much; it is
+never cut to fit.
+"""
 
 from django.utils.translation import gettext as _
 
 from hotline.core.errors import InvalidInput
 
-# The one limit for free text (content, replies, notes, reasons) and its shorter siblings;
-# forms show and enforce the same numbers.
+# A request's content, a reply or direct answer, a handling note, an assisting unit's opinion,
+# a knowledge entry's answer.
 MAX_TEXT = 4000
+# A reason or opinion given with a decision: dispatch, return, review, extension, close, urge…
 MAX_REASON = 2000
+# A short note: the caller's comment on a rating, a callback try, a history note.
+MAX_NOTE = 500
+# A one-line note: why caller details were revealed, what came of a call-back.
+MAX_SHORT = 200
+MAX_ADDRESS = 200
+MAX_TITLE = 120
+MAX_NAME = 40
+# A phone number as people write it ("+86 139-1234-5678"), and an order number.
+MAX_PHONE = 30
+MAX_NUMBER = 24
+
+
+def normalize_newlines(text: str) -> str:
+    """Browsers send a textarea's line breaks as CRLF but count them as one character; so do
+    we, so that the counter beside the field and the server agree."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def too_long_message(*, field: str, limit: int, length: int) -> str:
+    return _(
+        "%(field)s不能超过 %(limit)d 个字（现在 %(length)d 个字，多了 %(over)d 个字），请删减后再提交。"
+    ) % {
+        "field": field,
+        "limit": limit,
+        "length": length,
+        "over": length - limit,
+    }
 
 
 def clean_text(value: str | None, *, field: str, required: bool = True, limit: int) -> str:
-    """`value` stripped; InvalidInput naming `field` when it is required and empty or when it
-    is longer than `limit` characters (never cut silently)."""
-    text = (value or "").strip()
+    """`value` stripped, with its line breaks normalized; InvalidInput naming `field` when it
+    is required and empty or when it is longer than `limit` characters (never cut)."""
+    text = normalize_newlines(value or "").strip()
     if required and not text:
         raise InvalidInput(_("请填写%(field)s。") % {"field": field})
     if len(text) > limit:
-        raise InvalidInput(_("%(field)s不能超过 %(n)d 个字。") % {"field": field, "n": limit})
+        raise InvalidInput(too_long_message(field=field, limit=limit, length=len(text)))
     return text

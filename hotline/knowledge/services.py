@@ -30,7 +30,7 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.catalogue.models import Category
 from hotline.core.errors import InvalidInput, NotAllowed, WrongState
-from hotline.core.text import clean_text
+from hotline.core.text import MAX_NOTE, MAX_TEXT, MAX_TITLE, clean_text
 from hotline.knowledge import permissions
 from hotline.knowledge.models import (
     Entry,
@@ -43,11 +43,9 @@ from hotline.knowledge.models import (
 from hotline.units.models import Unit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-MAX_TITLE = 120
 MAX_QUESTIONS = 2000
-MAX_ANSWER = 4000
+MAX_ANSWER = MAX_TEXT
 MAX_SOURCE = 500
-MAX_NOTE = 500
 MAX_PHONE = 40
 MAX_OFFICE_HOURS = 100
 
@@ -112,7 +110,7 @@ def _record(
         action=action,
         from_state=from_state,
         to_state=entry.state,
-        note=note[:MAX_NOTE],
+        note=clean_text(note, field=_("说明"), required=False, limit=MAX_NOTE),
         version=entry.version,
     )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core.models import AppendOnlyModel
+from hotline.core.text import MAX_ADDRESS, MAX_NUMBER, MAX_TITLE
 from hotline.orders.choices import (
     FINAL_STATES,
     UNIT_STATES,
@@ -48,7 +49,7 @@ __all__ = [
 
 
 class Order(models.Model):
-    number = models.CharField(_("工单编号"), max_length=24, unique=True)
+    number = models.CharField(_("工单编号"), max_length=MAX_NUMBER, unique=True)
     channel = models.CharField(
         _("来源渠道"), max_length=20, choices=Channel.choices, default=Channel.PHONE
     )
@@ -85,12 +86,12 @@ class Order(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    address = models.CharField(_("地址"), max_length=200, blank=True)
+    address = models.CharField(_("地址"), max_length=MAX_ADDRESS, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    title = models.CharField(_("标题"), max_length=120, blank=True)
+    title = models.CharField(_("标题"), max_length=MAX_TITLE, blank=True)
     # Pieces of title and address for the list's search box (orders/search.py), indexed by each
     # database in its own way; written by save().
     search_text = models.TextField(blank=True, default="", editable=False)

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.catalogue.models import RequestType
-from hotline.core.forms import ModelChoiceField, MultipleFileField
+from hotline.core.forms import ModelChoiceField, MultipleFileField, text_field
+from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_NOTE, MAX_NUMBER, MAX_PHONE, MAX_TEXT
 from hotline.orders.models import Satisfaction
 from hotline.portal.services import WEB_REQUEST_TYPES
 from hotline.privacy.personal import phone_is_valid
@@ -30,23 +31,23 @@ class SubmitForm(forms.Form):
         required=False,
         empty_label=_("不清楚或不涉及"),
     )
-    address = forms.CharField(
-        label=_("详细地址"), max_length=200, required=False, help_text=_("例如：某小区 3 号楼东侧")
+    address = text_field(
+        _("详细地址"), limit=MAX_ADDRESS, required=False, help_text=_("例如：某小区 3 号楼东侧")
     )
-    content = forms.CharField(
-        label=_("您要反映的事情"),
+    content = text_field(
+        _("您要反映的事情"),
+        limit=MAX_TEXT,
+        rows=6,
         min_length=10,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": _("请描述您要反映的事情。"),
             "min_length": _("请至少写 10 个字，说清时间、地点和事情经过。"),
         },
     )
-    caller_name = forms.CharField(label=_("您的称呼"), max_length=40, required=False)
-    caller_phone = forms.CharField(
-        label=_("手机号码"),
-        max_length=20,
+    caller_name = text_field(_("您的称呼"), limit=MAX_NAME, required=False)
+    caller_phone = text_field(
+        _("手机号码"),
+        limit=MAX_PHONE,
         help_text=_("用于联系您和查询办理结果，不会公开。"),
         error_messages={"required": _("请填写手机号码，以便查询办理结果。")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
@@ -77,15 +78,15 @@ class SubmitForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    number = forms.CharField(
-        label=_("工单编号"),
-        max_length=24,
+    number = text_field(
+        _("工单编号"),
+        limit=MAX_NUMBER,
         error_messages={"required": _("请填写工单编号。")},
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
-    phone = forms.CharField(
-        label=_("提交时填写的手机号码"),
-        max_length=20,
+    phone = text_field(
+        _("提交时填写的手机号码"),
+        limit=MAX_PHONE,
         error_messages={"required": _("请填写手机号码。")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
@@ -98,12 +99,7 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择满意程度。")},
     )
-    comment = forms.CharField(
-        label=_("意见或建议（选填）"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = text_field(_("意见或建议（选填）"), limit=MAX_NOTE, required=False, rows=3)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,23 +1,26 @@
-"""Attempts from the public portal, kept to slow down guessing and flooding (rate limit)."""
+"""Counters of attempts from the public portal, kept to slow down guessing and flooding."""
 
 from django.db import models
-from django.utils import timezone
 
 
-class PortalAttempt(models.Model):
-    """One submission or one failed order lookup from a client (an HMAC of its address,
-    never the address itself)."""
+class PortalCounter(models.Model):
+    """How many attempts of one scope one key made in the window that began at `started_at`.
 
-    class Kind(models.TextChoices):
-        LOOKUP_FAILED = "lookup_failed", "查询失败"
-        SUBMIT = "submit", "提交诉求"
+    The key is an HMAC (of a client's address, an order number, a phone number, or an address
+    with a number), never the value itself. A counter is taken with one conditional UPDATE
+    (`count < allowed`), so simultaneous requests cannot all pass a check made before any of
+    them counted: the limit holds under concurrency on SQLite and PostgreSQL alike."""
 
-    client = models.CharField(max_length=64)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    at = models.DateTimeField(default=timezone.now)
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["client", "kind", "at"], name="portal_attempt_client")]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="portal_counter_scope_key")
+        ]
+        indexes = [models.Index(fields=["started_at"], name="portal_counter_started")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.scope} {self.count} since {self.started_at:%Y-%m-%d %H:%M}"

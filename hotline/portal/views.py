@@ -1,6 +1,7 @@
 """The resident portal: submit a request, follow it with number + phone (Art. 11, 16).
 Public pages, no account; built for a phone screen first, with a large-type mode."""
 
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,6 +51,13 @@ def _render(request: HttpRequest, template: str, context: dict, status: int = 20
     return render(request, template, context, status=status)
 
 
+def _refused(request: HttpRequest, template: str, form: Form, exc: TooManyAttempts) -> HttpResponse:
+    """429 with the form, its message saying when to try again, and Retry-After."""
+    response = _render(request, template, {"form": form}, status=429)
+    response["Retry-After"] = str(exc.retry_after())
+    return response
+
+
 def portal_home_view(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
@@ -80,14 +88,12 @@ def portal_submit_view(request: HttpRequest) -> HttpResponse:
                 is_confidential=data["is_confidential"],
                 attachments=data["attachments"],
             )
+        except TooManyAttempts as exc:
+            form.add_error(None, exc.message)
+            return _refused(request, "portal/submit.html", form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
-            return _render(
-                request,
-                "portal/submit.html",
-                {"form": form},
-                status=429 if isinstance(exc, TooManyAttempts) else 400,
-            )
+            return _render(request, "portal/submit.html", {"form": form}, status=400)
         _remember(request, order)
         return redirect("portal:submitted", number=order.number)
     return _render(
@@ -114,7 +120,7 @@ def portal_lookup_view(request: HttpRequest) -> HttpResponse:
             )
         except TooManyAttempts as exc:
             form.add_error(None, exc.message)
-            return _render(request, "portal/lookup.html", {"form": form}, status=429)
+            return _refused(request, "portal/lookup.html", form, exc)
         if order is None:
             form.add_error(None, _("没有找到与该编号和手机号码对应的工单，请核对后重试。"))
             return _render(request, "portal/lookup.html", {"form": form}, status=404)

@@ -23,7 +23,7 @@ from hotline.accounts.models import User
 from hotline.audit.models import AuditEntry
 from hotline.audit.services import audit_record
 from hotline.core.errors import InvalidInput, NotAllowed, WrongState
-from hotline.core.text import clean_text
+from hotline.core.text import MAX_NOTE, MAX_TITLE, clean_text
 from hotline.surveys.models import (
     Campaign,
     CampaignEvent,
@@ -38,9 +38,7 @@ from hotline.surveys.selectors import (
 )
 from hotline.units.models import Unit, UnitKind
 
-MAX_TITLE = 120
 MAX_PURPOSE = 2000
-MAX_NOTE = 500
 MAX_CHOICES = 20
 MAX_CHOICE_LENGTH = 100
 MAX_ATTEMPTS_LIMIT = 10
@@ -90,7 +88,7 @@ def record_event(
         action=action,
         from_status=from_status,
         to_status=campaign.status,
-        note=note[:MAX_NOTE],
+        note=clean_text(note, field=_("说明"), required=False, limit=MAX_NOTE),
         data=data,
     )
 
@@ -386,6 +384,6 @@ def question_remove(*, question: Question, actor: User) -> None:
         campaign,
         actor=actor,
         action=CampaignEvent.Action.QUESTION_REMOVE,
-        note=removed.text[:100],
+        note=removed.text,
         question=removed.order,
     )

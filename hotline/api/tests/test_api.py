@@ -157,6 +157,43 @@ class InvalidInputTests(ApiTestCase):
         self.assertFalse(Order.objects.exists())
         self.assertFalse(OrderEvent.objects.exists())
 
+    def test_text_over_its_limit_is_a_422_naming_the_field_and_its_limit_and_creates_nothing(self):
+        from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_TEXT
+
+        token = self.token_for(self.desk)
+        base = {"request_type": "help", "content": "小区井盖缺失。"}
+        cases = [
+            ("content", "反映" * 10_000, MAX_TEXT),
+            ("content", "A" * (MAX_TEXT + 1), MAX_TEXT),
+            ("caller_name", "王" * (MAX_NAME + 1), MAX_NAME),
+            ("address", "路" * (MAX_ADDRESS + 1), MAX_ADDRESS),
+        ]
+        for field, text, limit in cases:
+            with self.subTest(field=field, length=len(text)):
+                response = self.post(token, {**base, field: text})
+                self.assertEqual(response.status_code, 422, response.content)
+                body = response.json()
+                self.assertEqual(body["code"], "invalid_input")
+                self.assertIn(f"{field} 不能超过 {limit} 个字", body["message"])
+                self.assertEqual(body["detail"][0]["type"], "string_too_long")
+        self.assertFalse(Order.objects.exists())
+
+    def test_text_at_its_limit_is_recorded_whole(self):
+        from hotline.core.text import MAX_TEXT
+
+        response = self.post(
+            self.token_for(self.desk), {"request_type": "help", "content": "A" * MAX_TEXT}
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(len(Order.objects.get().content), MAX_TEXT)
+
+    def test_the_limits_are_in_the_openapi_document(self):
+        from hotline.core.text import MAX_TEXT
+
+        schema = self.client.get("/api/v1/openapi.json").json()
+        order_in = schema["components"]["schemas"]["OrderIn"]["properties"]
+        self.assertEqual(order_in["content"]["maxLength"], MAX_TEXT)
+
 
 class ScopingTests(ApiTestCase):
     def test_other_units_token_cannot_read_the_order(self):

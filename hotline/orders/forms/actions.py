@@ -11,8 +11,14 @@ from django_stubs_ext import StrOrPromise
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 from hotline.catalogue.models import Category, ExclusionReason
-from hotline.core.forms import ModelChoiceField, ModelMultipleChoiceField, model_field
-from hotline.core.text import MAX_REASON, MAX_TEXT
+from hotline.core.forms import (
+    LimitedCharField,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    model_field,
+    text_field,
+)
+from hotline.core.text import MAX_NUMBER, MAX_REASON, MAX_TEXT
 from hotline.orders import services
 from hotline.orders.models import Action, Order, Satisfaction
 from hotline.orders.rules import orders_visible_to, tracker_candidates
@@ -51,13 +57,8 @@ class ActionForm(forms.Form):
         }
 
 
-def _reason(label: "StrOrPromise", required: bool = True) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=MAX_REASON,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+def _reason(label: "StrOrPromise", required: bool = True) -> LimitedCharField:
+    return text_field(label, limit=MAX_REASON, required=required, rows=2)
 
 
 class MissingCategoryMixin(forms.Form):
@@ -127,9 +128,7 @@ class NotAcceptForm(ActionForm):
 
 class AnswerForm(ActionForm):
     action = Action.ANSWER
-    answer = forms.CharField(
-        label=_("答复内容"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    answer = text_field(_("答复内容"), limit=MAX_TEXT, rows=4)
 
     def perform(self) -> Order:
         return services.order_answer(answer=self.cleaned_data["answer"], **self._common())
@@ -137,7 +136,7 @@ class AnswerForm(ActionForm):
 
 class MergeForm(ActionForm):
     action = Action.MERGE
-    into = forms.CharField(label=_("并入工单编号"), max_length=24)
+    into = text_field(_("并入工单编号"), limit=MAX_NUMBER)
     note = _reason(_("说明"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -367,9 +366,7 @@ class ExtensionDenyForm(ActionForm):
 
 class ReplyForm(ActionForm):
     action = Action.REPLY
-    text = forms.CharField(
-        label=_("答复内容"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    text = text_field(_("答复内容"), limit=MAX_TEXT, rows=5)
 
     def perform(self) -> Order:
         return services.order_reply(text=self.cleaned_data["text"], **self._common())

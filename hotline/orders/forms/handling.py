@@ -13,15 +13,16 @@ from hotline.core.forms import (
     MultipleFileField,
     choice_field,
     model_field,
+    text_field,
 )
-from hotline.core.text import MAX_TEXT
+from hotline.core.text import MAX_ADDRESS, MAX_REASON, MAX_SHORT, MAX_TEXT
 from hotline.orders.forms.intake import GroupedPlaceField
 from hotline.orders.models import Attachment, Note, Order
 from hotline.units.models import Place
 
 
 class RevealForm(forms.Form):
-    reason = forms.CharField(label=_("查看事由"), max_length=200)
+    reason = text_field(_("查看事由"), limit=MAX_SHORT)
 
 
 class AttachmentForm(forms.Form):
@@ -45,9 +46,7 @@ class NoteForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text=_("不填为现在"),
     )
-    text = forms.CharField(
-        label=_("内容"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text = text_field(_("内容"), limit=MAX_TEXT, rows=3)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "note")
@@ -60,9 +59,7 @@ class NoteForm(forms.Form):
 
 
 class AssistReplyForm(forms.Form):
-    text = forms.CharField(
-        label=_("协办意见"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    text = text_field(_("协办意见"), limit=MAX_TEXT, rows=4)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "assist")
@@ -71,9 +68,7 @@ class AssistReplyForm(forms.Form):
 
 class WrittenReplyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    text = forms.CharField(
-        label=_("书面答复内容"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    text = text_field(_("书面答复内容"), limit=MAX_TEXT, rows=4)
     scans = MultipleFileField(label=_("书面答复扫描件"), help_text=_("PDF 或图片"))
 
     def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
@@ -93,8 +88,8 @@ class CorrectForm(forms.Form):
         label=_("事项分类"), queryset=Category.objects.none(), required=False
     )
     place = GroupedPlaceField(label=_("社区/村"), queryset=Place.objects.none(), required=False)
-    address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    reason = forms.CharField(label=_("更正理由"), max_length=500)
+    address = text_field(_("地址"), limit=MAX_ADDRESS, required=False)
+    reason = text_field(_("更正理由"), limit=MAX_REASON, rows=2)
 
     def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "correct")

@@ -14,8 +14,14 @@ from hotline.catalogue.models import (
     RequestType,
     RescueLine,
 )
-from hotline.core.forms import ModelChoiceField, ModelMultipleChoiceField, choice_field, model_field
-from hotline.core.text import MAX_REASON, MAX_TEXT
+from hotline.core.forms import (
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    choice_field,
+    model_field,
+    text_field,
+)
+from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_REASON, MAX_TEXT
 from hotline.orders.models import Order, SupervisionChannel
 from hotline.orders.rules import orders_visible_to
 from hotline.orders.services import Decision, Outcome, Request
@@ -33,7 +39,7 @@ class IntakeForm(forms.Form):
     """The operator's intake screen: the request and the decision, validated together."""
 
     caller_phone = forms.CharField(label=_("来电号码"), max_length=30, required=False)
-    caller_name = forms.CharField(label=_("姓名"), max_length=40, required=False)
+    caller_name = text_field(_("姓名"), limit=MAX_NAME, required=False)
     request_type = ModelChoiceField(
         label=_("诉求类型"),
         queryset=RequestType.objects.none(),
@@ -53,11 +59,11 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "refresh"}),
     )
-    address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
-    content = forms.CharField(
-        label=_("诉求内容"),
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 6}),
+    address = text_field(_("详细地址"), limit=MAX_ADDRESS, required=False)
+    content = text_field(
+        _("诉求内容"),
+        limit=MAX_TEXT,
+        rows=6,
         error_messages={"required": _("请记录诉求内容。")},
     )
     is_confidential = forms.BooleanField(label=_("来电人要求保密"), required=False)
@@ -81,17 +87,12 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择处理方式。")},
     )
-    answer = forms.CharField(
-        label=_("答复内容"),
-        max_length=MAX_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    answer = text_field(_("答复内容"), limit=MAX_TEXT, required=False, rows=4)
     knowledge_ref = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
     exclusion = ModelChoiceField(
         label=_("不予受理情形（第十二条）"), queryset=ExclusionReason.objects.none(), required=False
     )
-    exclusion_note = forms.CharField(label=_("说明"), max_length=500, required=False)
+    exclusion_note = text_field(_("说明"), limit=MAX_REASON, required=False)
     merge_into = forms.CharField(label=_("并入工单编号"), max_length=24, required=False)
     related = forms.CharField(
         label=_("关联工单编号"), max_length=400, required=False, help_text=_("多个编号用空格分隔")
@@ -103,15 +104,8 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    override_reason = forms.CharField(
-        label=_("不采用派单建议的理由"), max_length=500, required=False
-    )
-    opinion = forms.CharField(
-        label=_("初步意见"),
-        max_length=MAX_REASON,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    override_reason = text_field(_("不采用派单建议的理由"), limit=MAX_REASON, required=False)
+    opinion = text_field(_("初步意见"), limit=MAX_REASON, required=False, rows=3)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,12 +11,10 @@ from hotline.accounts.models import User
 from hotline.callbacks.models import CallbackTask
 from hotline.callbacks.queue import callback_task_close
 from hotline.core.errors import InvalidInput, WrongState
-from hotline.core.text import MAX_REASON, clean_text
+from hotline.core.text import MAX_NOTE, MAX_REASON, clean_text
 from hotline.orders import history, messages
 from hotline.orders.models import Action, CloseReason, ExtensionStatus, Order, Satisfaction, Status
 from hotline.orders.services.base import CLOCK_FIELDS, begin, lock, save, start_clock
-
-MAX_COMMENT = 500
 
 
 def _rate(
@@ -86,7 +84,7 @@ def order_rate_by_caller(
         raise WrongState(_("该工单当前不能评价。"))
     if satisfaction not in Satisfaction.values:
         raise InvalidInput(_("请选择满意度。"))
-    comment = clean_text(comment, field=_("评价意见"), required=False, limit=MAX_COMMENT)
+    comment = clean_text(comment, field=_("评价意见"), required=False, limit=MAX_NOTE)
     return _rate(order, actor=None, satisfaction=satisfaction, note=comment, channel=channel)
 
 

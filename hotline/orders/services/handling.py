@@ -17,14 +17,13 @@ from hotline.accounts.models import User
 from hotline.audit.models import AuditEntry
 from hotline.audit.services import audit_record
 from hotline.core.errors import Conflict, InvalidInput, NotAllowed, WrongState
-from hotline.core.text import MAX_REASON, MAX_TEXT, clean_text
+from hotline.core.text import MAX_REASON, MAX_SHORT, MAX_TEXT, clean_text
 from hotline.orders import history, messages
 from hotline.orders.attachments import check_uploads
 from hotline.orders.models import FINAL_STATES, Action, Attachment, Note, Order, Urge
 from hotline.orders.rules import tracker_candidates
 from hotline.orders.services.base import begin, held_by, save
 
-MAX_REVEAL_REASON = 200
 # A contact time a little ahead of the server's clock is a clock difference, not the future.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -201,7 +200,7 @@ def order_reveal_caller(*, order: Order, actor: User, reason: str) -> tuple[str,
     """Show the caller's name and phone in clear to someone who must contact them; every
     reveal is written to the audit trail (Art. 22: 不得泄露市民个人信息)."""
     order = begin(order, actor, Action.REVEAL, None)
-    reason = clean_text(reason, field=_("查看事由"), limit=MAX_REVEAL_REASON)
+    reason = clean_text(reason, field=_("查看事由"), limit=MAX_SHORT)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.REVEAL_PERSONAL_DATA,

@@ -26,7 +26,7 @@ from hotline.catalogue.models import (
     RescueLine,
 )
 from hotline.core.errors import InvalidInput, NotAllowed
-from hotline.core.text import MAX_REASON, MAX_TEXT, clean_text
+from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_REASON, MAX_TEXT, MAX_TITLE, clean_text
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Channel, CloseReason, Order, Status, SupervisionChannel
 from hotline.orders.numbering import order_number_next
@@ -43,10 +43,6 @@ from hotline.privacy.personal import (
     phone_normalize,
 )
 from hotline.units.models import Place, Unit
-
-MAX_TITLE = 120
-MAX_ADDRESS = 200
-MAX_NAME = 40
 
 
 @transaction.atomic

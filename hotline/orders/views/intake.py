@@ -12,13 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hotline.catalogue.models import Category, ExclusionReason, RequestType
 from hotline.core.errors import DomainError
 from hotline.core.params import id_param
-from hotline.core.text import MAX_TEXT
+from hotline.core.text import MAX_ADDRESS, MAX_TEXT
 from hotline.orders.forms.intake import IntakeForm
 from hotline.orders.proposal import dispatch_propose
 from hotline.orders.rules import may_take_calls
 from hotline.orders.selectors import orders_from_phone, related_candidates
 from hotline.orders.services import order_intake
-from hotline.orders.services.intake import MAX_ADDRESS
 from hotline.units.models import Place
 from hotline.units.selectors import member_units
 from hotline.web.http import AuthenticatedRequest

@@ -1,6 +1,6 @@
 from hotline.orders import services
 from hotline.orders.models import Channel, Order, Status
-from hotline.portal.models import PortalAttempt
+from hotline.portal.models import PortalCounter
 from hotline.portal.services import LOOKUP_FAILURES_ALLOWED, SUBMISSIONS_ALLOWED
 from hotline.testing import BaseTestCase
 
@@ -165,15 +165,15 @@ class LookupTests(PortalTestCase):
         # ... but not from another one.
         self.assertEqual(self.lookup(self.order.number, ip="10.0.0.2").status_code, 200)
         self.assertEqual(
-            PortalAttempt.objects.filter(kind=PortalAttempt.Kind.LOOKUP_FAILED).count(),
-            LOOKUP_FAILURES_ALLOWED,
+            PortalCounter.objects.get(scope="lookup_number").count, LOOKUP_FAILURES_ALLOWED
         )
 
     def test_client_addresses_are_not_stored_in_clear(self):
         self.lookup(self.order.number, phone="13900000000")
-        for attempt in PortalAttempt.objects.all():
-            self.assertNotIn("10.0.0.1", attempt.client)
-            self.assertEqual(len(attempt.client), 64)
+        self.assertTrue(PortalCounter.objects.exists())
+        for counter in PortalCounter.objects.all():
+            self.assertNotIn("10.0.0.1", counter.key)
+            self.assertEqual(len(counter.key), 64)
 
     def test_reply_is_shown_only_after_the_operating_centre_accepted_it(self):
         order = services.order_accept(order=self.order, actor=self.operator)

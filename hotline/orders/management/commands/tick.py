@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from hotline.callbacks.services import callbacks_auto_close
 from hotline.orders.services import notify_due_soon
+from hotline.portal.services import portal_limits_purge
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         while True:
             reminded = notify_due_soon()
             closed = callbacks_auto_close()
+            portal_limits_purge()
             self.stdout.write(
                 f"due-soon reminders: {reminded} orders; closed by callback rule: {closed}"
             )
