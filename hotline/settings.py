@@ -115,6 +115,8 @@ elif DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql",):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Passwords are checked by our backend, which refuses machine accounts (API tokens only).
+AUTHENTICATION_BACKENDS = ["hotline.accounts.backends.AccountBackend"]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"

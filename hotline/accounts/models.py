@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from hotline.accounts.roles import ADMIN_ROLES, CENTRE_ROLES, UNIT_ROLES, Role
+from hotline.accounts.roles import ADMIN_ROLES, CENTRE_ROLES, MACHINE_ROLES, UNIT_ROLES, Role
 
 
 def validate_roles(value: object) -> None:
@@ -35,6 +35,13 @@ class User(AbstractUser):
     )
     roles = models.JSONField(_("角色"), default=list, blank=True, validators=[validate_roles])
     phone = models.CharField(_("工作电话"), max_length=40, blank=True)
+    is_machine = models.BooleanField(
+        _("机器账户"),
+        default=False,
+        help_text=_(
+            "供其他系统（如 110 报警服务台）通过接口令牌访问，不能用密码登录网页或管理后台"
+        ),
+    )
 
     class Meta:
         verbose_name = _("账户")
@@ -62,6 +69,12 @@ class User(AbstractUser):
     def is_admin_only(self) -> bool:
         """True for accounts that may configure the system but never read orders."""
         return bool(self.role_set) and self.role_set <= ADMIN_ROLES
+
+    @property
+    def signs_in_with_password(self) -> bool:
+        """False for machine accounts (and any account holding a machine role): they use API
+        tokens only, never a password or a web session."""
+        return not self.is_machine and not self.role_set & MACHINE_ROLES
 
     def role_labels(self) -> list[str]:
         return [str(Role(code).label) for code in self.roles if code in Role.values]

@@ -25,3 +25,8 @@ CENTRE_ROLES = frozenset({Role.OPERATOR, Role.OPERATOR_LEAD})
 UNIT_ROLES = frozenset({Role.HANDLER, Role.MANAGER, Role.LEADER})
 # Separation of duties (等保 三员): these accounts configure the system but never read orders.
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
+# The three administrators of 等保 三员 practice. Each of these roles is held alone, is
+# assigned only by the security administrator and never to oneself.
+DUTY_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# Roles of machine accounts: they reach the API with a token, never with a password.
+MACHINE_ROLES = frozenset({Role.LINKAGE})
