@@ -4,6 +4,7 @@ the knowledge pages) and the synonym groups the search uses."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from hotline.audit.admin import AuditedModelAdmin
 from hotline.knowledge.models import Entry, EntryEvent, Synonym
 
 
@@ -65,7 +66,7 @@ class EntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
+class SynonymAdmin(AuditedModelAdmin):
     list_display = ["term", "synonyms", "is_active", "updated_at"]
     list_filter = ["is_active"]
     search_fields = ["term", "synonyms"]
