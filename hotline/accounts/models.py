@@ -108,6 +108,11 @@ class User(AbstractUser):
         """The system and the security administrator work in the admin (系统配置)."""
         return self.is_active and self.signs_in_with_password and bool(self.role_set & ADMIN_ROLES)
 
+    @property
+    def may_read_audit_trail(self) -> bool:
+        """The auditor reads the audit trail; no one else does, the administrators included."""
+        return self.signs_in_with_password and self.has_role(Role.AUDITOR)
+
     # Admin permissions come from the roles alone (`roles.ADMIN_PERMISSIONS`): not from
     # `is_superuser`, groups or per-user permissions, which no one may grant themselves.
     def get_all_permissions(self, obj: Any = None) -> set[str]:

@@ -3,7 +3,10 @@ add, change and delete — inline rows and the bulk delete included — through
 `audit.services.config_save` and `config_delete`, which record the old and new values.
 
 Every admin page where anything can be changed is an `AuditedModelAdmin` or says that its
-changes go through audited services (`audited = True`); `audit/tests` holds the check."""
+changes go through audited services (`audited = True`); `audit/tests` holds the check.
+
+The audit trail itself is not in the admin: the auditor reads it on its own page (/audit/),
+and the administrators, whose actions it records, do not read it."""
 
 from typing import Any
 
@@ -11,7 +14,6 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from hotline.audit.models import AuditEntry
 from hotline.audit.services import config_delete, config_save
 
 
@@ -35,20 +37,3 @@ class AuditedModelAdmin(admin.ModelAdmin):
         for obj in instances:
             config_save(actor=request.user, instance=obj)  # type: ignore[arg-type]
         formset.save_m2m()
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "target", "reason"]
-    list_filter = ["action"]
-    search_fields = ["target"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
