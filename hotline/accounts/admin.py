@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hotline.accounts import permissions
+from hotline.accounts import login_guard, permissions
 from hotline.accounts.forms import (
     AccountCreateForm,
     AdminSetPasswordForm,
@@ -35,6 +35,7 @@ from hotline.accounts.services import (
     account_assign_roles,
     account_create,
     account_set_password,
+    account_unlock,
     account_update,
     api_token_revoke,
 )
@@ -48,6 +49,19 @@ def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+class LockFilter(admin.SimpleListFilter):
+    title = _("登录锁定")
+    parameter_name = "locked"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("1", gettext("已锁定")), ("0", gettext("未锁定"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("0", "1"):
+            return queryset.filter(locked=self.value() == "1")
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     audited = True  # every change through accounts.services
@@ -58,9 +72,11 @@ class UserAdmin(admin.ModelAdmin):
         "role_list",
         "is_active",
         "is_machine",
+        "lock_state",
         "last_login",
     ]
-    list_filter = ["is_active", "is_machine", "unit__kind", "unit"]
+    list_filter = [LockFilter, "is_active", "is_machine", "unit__kind", "unit"]
+    actions = ["unlock_accounts"]
     search_fields = ["username", "display_name"]
     list_select_related = ["unit"]
     ordering = ["username"]
@@ -75,9 +91,17 @@ class UserAdmin(admin.ModelAdmin):
         "role_list",
         "is_active",
         "is_machine",
+        "lock_state",
         "last_login",
         "date_joined",
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(locked=login_guard.locked_exists())
+
+    @admin.display(description=_("登录锁定"), boolean=False)
+    def lock_state(self, obj: User) -> str:
+        return gettext("已锁定") if getattr(obj, "locked", False) else "—"
 
     @admin.display(description=_("角色"))
     def role_list(self, obj: User) -> str:
@@ -118,7 +142,10 @@ class UserAdmin(admin.ModelAdmin):
             (None, {"fields": ["username", "password_state"]}),
             (_("身份"), {"fields": ["display_name", "unit", "phone", "email"]}),
             (_("角色"), {"fields": [roles]}),
-            (_("状态"), {"fields": ["is_active", "is_machine", "last_login", "date_joined"]}),
+            (
+                _("状态"),
+                {"fields": ["is_active", "is_machine", "lock_state", "last_login", "date_joined"]},
+            ),
         ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -148,6 +175,23 @@ class UserAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # accounts are deactivated, never deleted: the trail refers to them
+
+    def has_unlock_permission(self, request: HttpRequest) -> bool:
+        return permissions.may_unlock(_actor(request))
+
+    @admin.action(description=_("解除所选账户的登录锁定"), permissions=["unlock"])
+    def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        unlocked = [
+            user.username for user in queryset if account_unlock(actor=_actor(request), user=user)
+        ]
+        if unlocked:
+            self.message_user(
+                request,
+                gettext("已解除登录锁定：%(accounts)s") % {"accounts": "、".join(unlocked)},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, gettext("所选账户均未被锁定。"), messages.INFO)
 
     # --- saving through the services ---
 

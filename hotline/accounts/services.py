@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline.accounts import permissions
+from hotline.accounts import login_guard, permissions
 from hotline.accounts.models import ApiToken, User, validate_roles
 from hotline.accounts.roles import DUTY_ROLES, MACHINE_ROLES, UNIT_ROLES
 from hotline.audit.models import AuditEntry
@@ -214,6 +214,25 @@ def account_set_password(*, actor: User, user: User, password: str) -> User:
         password_change_required=not own,
     )
     return user
+
+
+@transaction.atomic
+def account_unlock(*, actor: User, user: User) -> bool:
+    """Lift the sign-in lock of `user` (failed passwords, `accounts.login_guard`) from every
+    address, at once rather than after the cool-off. Only the security administrator. False,
+    and nothing recorded, when the account was not locked."""
+    if not permissions.may_unlock(actor):
+        raise NotAllowed(_("只有安全管理员可以解除登录锁定。"))
+    if not login_guard.is_locked(user):
+        return False
+    login_guard.unlock(user)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.ACCOUNT_CHANGE,
+        target=account_target(user),
+        reason=_("解除登录锁定"),
+    )
+    return True
 
 
 @transaction.atomic

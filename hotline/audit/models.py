@@ -19,6 +19,7 @@ class AuditEntry(AppendOnlyModel):
         PASSWORD_CHANGE = "password_change", _("密码变更")
         CONFIG_CHANGE = "config_change", _("配置变更")
         LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGIN_LOCKED = "login_locked", _("登录锁定")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
