@@ -117,7 +117,8 @@ class SysadminTests(AdminTestCase):
         response = self.client.post(
             self.password_url(self.clerk), {"new_password1": "123", "new_password2": "123"}
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "密码太短，至少需要 10 个字符。", status_code=400)
+        self.assertNotContains(response, "too short", status_code=400)
         self.assertTrue(self.fresh(self.clerk).check_password(PASSWORD))
         response = self.client.post(
             self.password_url(self.clerk),

@@ -62,6 +62,11 @@ class PasswordChangeTests(BaseTestCase):
             self.client.post(reverse("logout")), "/login/", fetch_redirect_response=False
         )
 
+    def test_the_admins_password_link_leads_to_the_same_page(self):
+        self.client.force_login(self.sysadmin)
+        response = self.client.get(reverse("admin:password_change"))
+        self.assertRedirects(response, reverse("password_change"), fetch_redirect_response=False)
+
     def test_the_page_needs_a_sign_in(self):
         response = self.client.get(reverse("password_change"))
         self.assertRedirects(response, "/login/?next=/password/", fetch_redirect_response=False)
