@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
-from hotline.accounts.services import check_roles
+from hotline.accounts.services import UNIT_CHANGE_REFUSED, check_roles
 from hotline.core.errors import InvalidInput
 from hotline.core.forms import ModelChoiceField
 from hotline.units.models import Unit
@@ -89,6 +89,9 @@ class ProfileForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if "unit" in data and data["unit"] != self.instance.unit and self.instance.roles:
+            self.add_error("unit", str(UNIT_CHANGE_REFUSED))
+            return data
         try:
             check_roles(
                 self.instance.roles, unit=data.get("unit"), is_machine=self.instance.is_machine

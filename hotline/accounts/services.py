@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from hotline.accounts import login_guard, permissions
 from hotline.accounts.models import ApiToken, User, validate_roles
@@ -25,6 +26,9 @@ from hotline.units.models import Unit
 # The particulars the system administrator keeps; roles are the security administrator's.
 PROFILE_FIELDS = ("display_name", "unit", "phone", "email", "is_active")
 RECORDED_FIELDS = ("username", *PROFILE_FIELDS, "roles", "is_machine")
+UNIT_CHANGE_REFUSED = _lazy(
+    "此账户持有角色，所属单位决定其可见范围：请先由安全管理员收回角色，再更换单位。"
+)
 
 
 def account_target(user: User) -> str:
@@ -135,7 +139,8 @@ def account_create(
 def account_update(*, actor: User, user: User, **profile: Any) -> User:
     """Change an account's particulars (`PROFILE_FIELDS`: name, unit, phone, e-mail, active).
     Only a system administrator, never on their own account nor on an account of one of the
-    three administrators; the roles the account holds must still fit its unit."""
+    three administrators. The unit of an account holding roles is not changed (it decides
+    which orders the roles see): the security administrator first withdraws the roles."""
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise InvalidInput(_("不能在此修改：%(fields)s") % {"fields": "、".join(sorted(unknown))})
@@ -143,8 +148,12 @@ def account_update(*, actor: User, user: User, **profile: Any) -> User:
     if not permissions.may_edit_profile(actor, user):
         raise NotAllowed(_("您不能修改此账户。"))
     old = field_values(user, PROFILE_FIELDS)
+    old_unit = user.unit_id
     for name, value in profile.items():
         setattr(user, name, value)
+    if user.unit_id != old_unit and user.roles:
+        # The unit bounds what the roles see: moving an account is the security admin's call.
+        raise NotAllowed(str(UNIT_CHANGE_REFUSED))
     check_roles(user.roles, unit=user.unit, is_machine=user.is_machine)
     changes = changed_values(old, field_values(user, PROFILE_FIELDS))
     if not changes:

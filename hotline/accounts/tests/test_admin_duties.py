@@ -42,6 +42,19 @@ class SysadminTests(AdminTestCase):
         self.assertEqual(entry.target, "account:clerk")
         self.assertEqual(entry.detail["changes"], {"display_name": ["话务员 张", "话务员 张三"]})
 
+    def test_sysadmin_cannot_move_an_account_holding_roles_to_another_unit(self):
+        response = self.client.post(
+            self.change_url(self.handler_a), self.profile(self.handler_a, unit=self.unit_b.pk)
+        )
+        self.assertContains(response, "请先由安全管理员收回角色")
+        self.assertEqual(self.fresh(self.handler_a).unit, self.unit_a)
+        newcomer = account_create(username="newcomer", unit=self.unit_a)
+        response = self.client.post(
+            self.change_url(newcomer), self.profile(newcomer, unit=self.unit_b.pk)
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.fresh(newcomer).unit, self.unit_b)
+
     def test_a_new_account_gets_no_role_no_superuser_and_a_password_to_change(self):
         response = self.client.post(
             reverse("admin:accounts_user_add"),
