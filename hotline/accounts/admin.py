@@ -124,9 +124,8 @@ class UserAdmin(admin.ModelAdmin):
             return AccountCreateForm
         if permissions.may_assign_roles(_actor(request), obj):
             return RolesForm
-        if permissions.may_edit_profile(_actor(request), obj):
-            return ProfileForm
-        return ProfileForm  # shown read-only: has_change_permission is False
+        # The system administrator's form; read-only to whoever may not change the account.
+        return ProfileForm
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
