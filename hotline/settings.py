@@ -4,6 +4,7 @@ Defaults are safe for the demo: an embedded SQLite database under ./var, DEBUG o
 asked for, and the personal-data key in a file outside the database.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,13 +24,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "hotline.web.errors.csrf_failure"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hotline.web.apps_admin.AdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "django_tasks",
     "hotline.web.apps_tasks.TasksConfig",  # django_tasks_db, named in Chinese
     "hotline.accounts",
@@ -58,9 +60,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hotline.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out sign-in into our Chinese page (hotline.web.errors.login_locked).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hotline.urls"
@@ -115,6 +120,34 @@ elif DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql",):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# First the lock against guessing passwords (django-axes), then our backend, which checks the
+# password and refuses machine accounts (API tokens only).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "hotline.accounts.backends.AccountBackend",
+]
+
+# --- brute-force protection (hotline.accounts.login_guard) ---------------------------------
+# 5 failed passwords for one account from one address lock that pair for 15 minutes; a success
+# clears the count. Locking the pair, not the account, means someone elsewhere can slow a
+# sign-in but not lock its holder out; attempts during a lock do not prolong it. An address
+# failing over many accounts is locked after HOTLINE_LOGIN_ADDRESS_FAILURE_LIMIT failures.
+# Behind a reverse proxy, REMOTE_ADDR must be the client's address (as for the portal's limits).
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_int("HOTLINE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOTLINE_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "hotline.accounts.login_guard.LoginGuardHandler"
+AXES_LOCKOUT_CALLABLE = "hotline.web.errors.login_locked"
+HOTLINE_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("HOTLINE_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+# The audit trail records failed sign-ins and locks; axes keeps only its counters, shows
+# nothing in the admin (the security admin unlocks on the account page) and logs no account
+# name or address (AXES_VERBOSE off masks them).
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -129,7 +162,7 @@ if env_bool("HOTLINE_TESTING", False):
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "hotline.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

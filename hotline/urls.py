@@ -11,6 +11,7 @@ urlpatterns = [
     path("knowledge/", include("hotline.knowledge.urls")),
     path("callbacks/", include("hotline.callbacks.urls")),
     path("surveys/", include("hotline.surveys.urls")),
+    path("audit/", include("hotline.audit.urls")),
     path("portal/", include("hotline.portal.urls")),
     path("open311/v2/", include("hotline.open311.urls")),
     path("api/v1/", include("hotline.api.urls")),

@@ -2,15 +2,23 @@
 
 import hashlib
 import secrets
+from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from hotline.accounts.roles import ADMIN_ROLES, CENTRE_ROLES, UNIT_ROLES, Role
+from hotline.accounts.roles import (
+    ADMIN_PERMISSIONS,
+    ADMIN_ROLES,
+    CENTRE_ROLES,
+    MACHINE_ROLES,
+    UNIT_ROLES,
+    Role,
+)
 
 
 def validate_roles(value: object) -> None:
@@ -20,6 +28,17 @@ def validate_roles(value: object) -> None:
     if unknown:
         raise ValidationError(
             _("未知角色：%(roles)s"), params={"roles": ", ".join(sorted(unknown))}
+        )
+
+
+class AccountManager(UserManager["User"]):
+    def create_superuser(self, *args: Any, **kwargs: Any) -> "User":
+        # Separation of duties: no account holds every permission (`createsuperuser`).
+        raise ValidationError(
+            _(
+                "本系统不设超级用户（三员分立）。请用 hotline account_add 创建系统管理员、"
+                "安全管理员和审计员账户。"
+            )
         )
 
 
@@ -35,6 +54,21 @@ class User(AbstractUser):
     )
     roles = models.JSONField(_("角色"), default=list, blank=True, validators=[validate_roles])
     phone = models.CharField(_("工作电话"), max_length=40, blank=True)
+    is_machine = models.BooleanField(
+        _("机器账户"),
+        default=False,
+        help_text=_(
+            "供其他系统（如 110 报警服务台）通过接口令牌访问，不能用密码登录网页或管理后台"
+        ),
+    )
+
+    password_change_required = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("密码由管理员设置，本人下次登录时须先修改"),
+    )
+
+    objects: ClassVar[AccountManager] = AccountManager()
 
     class Meta:
         verbose_name = _("账户")
@@ -62,6 +96,42 @@ class User(AbstractUser):
     def is_admin_only(self) -> bool:
         """True for accounts that may configure the system but never read orders."""
         return bool(self.role_set) and self.role_set <= ADMIN_ROLES
+
+    @property
+    def signs_in_with_password(self) -> bool:
+        """False for machine accounts (and any account holding a machine role): they use API
+        tokens only, never a password or a web session."""
+        return not self.is_machine and not self.role_set & MACHINE_ROLES
+
+    @property
+    def may_use_admin(self) -> bool:
+        """The system and the security administrator work in the admin (系统配置)."""
+        return self.is_active and self.signs_in_with_password and bool(self.role_set & ADMIN_ROLES)
+
+    @property
+    def may_read_audit_trail(self) -> bool:
+        """The auditor reads the audit trail; no one else does, the administrators included."""
+        return self.signs_in_with_password and self.has_role(Role.AUDITOR)
+
+    # Admin permissions come from the roles alone (`roles.ADMIN_PERMISSIONS`): not from
+    # `is_superuser`, groups or per-user permissions, which no one may grant themselves.
+    def get_all_permissions(self, obj: Any = None) -> set[str]:
+        if obj is not None or not self.is_active or not self.signs_in_with_password:
+            return set()
+        return set().union(*(ADMIN_PERMISSIONS.get(role, ()) for role in self.role_set))
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return perm in self.get_all_permissions(obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return any(perm.startswith(f"{app_label}.") for perm in self.get_all_permissions())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("role_set", None)  # the roles may have just been changed
+        self.is_superuser = False  # see get_all_permissions
+        # Kept for Django's own checks; who may use the admin is `may_use_admin`.
+        self.is_staff = self.may_use_admin
+        super().save(*args, **kwargs)
 
     def role_labels(self) -> list[str]:
         return [str(Role(code).label) for code in self.roles if code in Role.values]

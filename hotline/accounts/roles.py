@@ -25,3 +25,62 @@ CENTRE_ROLES = frozenset({Role.OPERATOR, Role.OPERATOR_LEAD})
 UNIT_ROLES = frozenset({Role.HANDLER, Role.MANAGER, Role.LEADER})
 # Separation of duties (等保 三员): these accounts configure the system but never read orders.
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
+# The three administrators of 等保 三员 practice. Each of these roles is held alone, is
+# assigned only by the security administrator and never to oneself.
+DUTY_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# Roles of machine accounts: they reach the API with a token, never with a password.
+MACHINE_ROLES = frozenset({Role.LINKAGE})
+
+# --- the admin (系统配置) --------------------------------------------------------------------
+# What each role may do in the Django admin, as Django permission names. Permissions come from
+# roles only: there is no superuser, and groups and per-user permissions grant nothing.
+
+# Configuration the system administrator keeps: added, changed and deleted in the admin, every
+# change written to the audit trail (`audit.admin.AuditedModelAdmin`).
+CONFIGURATION_MODELS = (
+    "units.unit",
+    "units.place",
+    "catalogue.requesttype",
+    "catalogue.category",
+    "catalogue.exclusionreason",
+    "catalogue.emergencysituation",
+    "catalogue.rescueline",
+    "catalogue.majorincidentkind",
+    "calendar.calendarday",
+    "callbacks.callbackpolicy",
+    "knowledge.synonym",
+)
+# Shown to the system administrator to read only.
+SYSADMIN_READS = (
+    "accounts.apitoken",
+    "surveys.campaign",
+    "surveys.target",
+    "surveys.response",
+    "django_tasks_database.dbtaskresult",
+)
+
+
+def _permissions(model: str, *verbs: str) -> set[str]:
+    app_label, model_name = model.split(".")
+    return {f"{app_label}.{verb}_{model_name}" for verb in verbs}
+
+
+ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
+    # Creates accounts and keeps the configuration; assigns no roles (checked per account in
+    # `accounts.permissions`).
+    Role.SYSADMIN: frozenset(
+        set().union(
+            *(
+                _permissions(model, "view", "add", "change", "delete")
+                for model in CONFIGURATION_MODELS
+            ),
+            *(_permissions(model, "view") for model in SYSADMIN_READS),
+            _permissions("accounts.user", "view", "add", "change"),
+        )
+    ),
+    # Assigns roles, unlocks accounts, revokes API tokens.
+    Role.SECADMIN: frozenset(
+        _permissions("accounts.user", "view", "change")
+        | _permissions("accounts.apitoken", "view", "change")
+    ),
+}

@@ -15,8 +15,11 @@ class AuditEntry(AppendOnlyModel):
         REVEAL_PERSONAL_DATA = "reveal_personal_data", _("查看个人信息")
         EXPORT = "export", _("数据导出")
         ACCOUNT_CHANGE = "account_change", _("账户变更")
+        ROLE_CHANGE = "role_change", _("角色变更")
+        PASSWORD_CHANGE = "password_change", _("密码变更")
         CONFIG_CHANGE = "config_change", _("配置变更")
         LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGIN_LOCKED = "login_locked", _("登录锁定")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

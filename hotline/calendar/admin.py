@@ -4,10 +4,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hotline.audit.admin import AuditedModelAdmin
 from hotline.calendar.models import CalendarDay
 from hotline.calendar.services import (
     calendar_day_correct,
-    calendar_seed_from_package,
+    calendar_reimport,
     calendar_warning,
 )
 
@@ -15,7 +16,7 @@ _WEEKDAYS = "一二三四五六日"
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedModelAdmin):
     list_display = ("date", "weekday", "is_working", "note", "source", "updated_at")
     list_filter = ("is_working", "source")
     date_hierarchy = "date"
@@ -38,7 +39,12 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         # Every edit is an administrator's correction, which package imports keep.
-        saved = calendar_day_correct(day=obj.date, is_working=obj.is_working, note=obj.note)
+        saved = calendar_day_correct(
+            day=obj.date,
+            is_working=obj.is_working,
+            note=obj.note,
+            actor=request.user,
+        )
         obj.pk, obj.source, obj.updated_at = saved.pk, saved.source, saved.updated_at
 
     def changelist_view(self, request, extra_context=None):
@@ -49,7 +55,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("从节假日软件包重新导入"), permissions=["change"])
     def reimport_from_package(self, request, queryset) -> None:
-        written = calendar_seed_from_package()
+        written = calendar_reimport(actor=request.user)
         self.message_user(
             request,
             gettext("已从节假日软件包导入全部年份，更新 %(count)d 天；管理员录入的日期保持不变")

@@ -22,8 +22,9 @@ Public functions (all keyword-only):
 - `calendar_coverage() -> tuple[date | None, date | None]` and
   `calendar_warning(*, today=None) -> str | None` — the covered range and the warning shown
   when it ends within `WARNING_DAYS` days.
-- `calendar_seed_from_package(*, years=None) -> int` and
-  `calendar_day_correct(*, day, is_working, note="") -> CalendarDay` — the writes.
+- `calendar_seed_from_package(*, years=None) -> int`,
+  `calendar_day_correct(*, day, is_working, note="", actor=None) -> CalendarDay` and
+  `calendar_reimport(*, actor) -> int` — the writes (corrections and re-imports audited).
 
 None of the clock functions walks day by day: they use the in-memory index in
 `hotline.calendar.index` (bisect inside the calendar, weekday arithmetic outside it).
@@ -41,7 +42,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 from hotline.audit.models import AuditEntry
-from hotline.audit.services import audit_record
+from hotline.audit.services import audit_record, changed_values, field_values
 from hotline.calendar.index import index_get, index_invalidate
 from hotline.calendar.models import CalendarDay
 from hotline.calendar.package import package_days, package_years
@@ -49,6 +50,7 @@ from hotline.calendar.schedule import ScheduledDay
 from hotline.core.errors import InvalidInput, NotAllowed
 
 WARNING_DAYS = 60
+CALENDAR_FIELDS = ("date", "is_working", "note", "source")
 _MIDNIGHT = time(0)
 _ONE_DAY = timedelta(days=1)
 
@@ -270,15 +272,46 @@ def calendar_seed_from_package(*, years: Iterable[int] | None = None) -> int:
 
 
 @transaction.atomic
-def calendar_day_correct(*, day: date, is_working: bool, note: str = "") -> CalendarDay:
+def calendar_day_correct(
+    *, day: date, is_working: bool, note: str = "", actor: User | None = None
+) -> CalendarDay:
     """Set whether `day` is a working day, as an administrator's correction (source
-    `admin`, which package imports never overwrite). The deadline index reloads."""
+    `admin`, which package imports never overwrite), and record the old and new value in the
+    audit trail (`actor` None: the server). The deadline index reloads."""
+    old = CalendarDay.objects.select_for_update().filter(date=day).first()
+    before = None if old is None else field_values(old, CALENDAR_FIELDS)
     row, _created = CalendarDay.objects.update_or_create(
         date=day,
         defaults={"is_working": is_working, "note": note, "source": CalendarDay.Source.ADMIN},
     )
+    changes = changed_values(before, field_values(row, CALENDAR_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CONFIG_CHANGE,
+            target=f"calendar:{day.isoformat()}",
+            reason=_("更正工作日历 %(day)s") % {"day": day.isoformat()},
+            model=CalendarDay._meta.label_lower,
+            operation="add" if before is None else "change",
+            changes=changes,
+        )
     transaction.on_commit(index_invalidate)
     return row
+
+
+@transaction.atomic
+def calendar_reimport(*, actor: User) -> int:
+    """Seed every year again from the holiday package (`calendar_seed_from_package`; an
+    administrator's corrections stay) and record who did it in the audit trail."""
+    written = calendar_seed_from_package()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CONFIG_CHANGE,
+        target="calendar",
+        reason=_("从节假日软件包重新导入工作日历"),
+        written=written,
+    )
+    return written
 
 
 @transaction.atomic

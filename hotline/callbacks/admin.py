@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from hotline.audit.admin import AuditedModelAdmin
 from hotline.callbacks.models import CallbackPolicy
 
 
 @admin.register(CallbackPolicy)
-class CallbackPolicyAdmin(admin.ModelAdmin):
+class CallbackPolicyAdmin(AuditedModelAdmin):
     list_display = [
         "__str__",
         "required_types",

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from hotline.audit.admin import AuditedModelAdmin
 from hotline.catalogue.models import (
     Category,
     EmergencySituation,
@@ -11,7 +12,7 @@ from hotline.catalogue.models import (
 
 
 @admin.register(RequestType)
-class RequestTypeAdmin(admin.ModelAdmin):
+class RequestTypeAdmin(AuditedModelAdmin):
     list_display = [
         "code",
         "name",
@@ -24,7 +25,7 @@ class RequestTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedModelAdmin):
     list_display = [
         "code",
         "name",
@@ -40,20 +41,20 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExclusionReason)
-class ExclusionReasonAdmin(admin.ModelAdmin):
+class ExclusionReasonAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "article"]
 
 
 @admin.register(EmergencySituation)
-class EmergencySituationAdmin(admin.ModelAdmin):
+class EmergencySituationAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "article"]
 
 
 @admin.register(RescueLine)
-class RescueLineAdmin(admin.ModelAdmin):
+class RescueLineAdmin(AuditedModelAdmin):
     list_display = ["code", "name"]
 
 
 @admin.register(MajorIncidentKind)
-class MajorIncidentKindAdmin(admin.ModelAdmin):
+class MajorIncidentKindAdmin(AuditedModelAdmin):
     list_display = ["code", "name"]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from hotline import clock
 from hotline.accounts.models import User
-from hotline.accounts.roles import Role
+from hotline.accounts.roles import MACHINE_ROLES, Role
 from hotline.accounts.services import account_create
 from hotline.catalogue.models import (
     Category,
@@ -67,11 +67,13 @@ def demo_accounts() -> int:
     for username, roles, unit_code, name in CENTRE_ACCOUNTS:
         if username not in existing:
             phone = "13900000001" if username == "reviewer" else ""
+            machine = bool(set(roles) & MACHINE_ROLES)
             account_create(
                 username=username,
                 roles=roles,
                 unit=units[unit_code],
-                password=DEMO_PASSWORD,
+                # A machine account has no password: it uses a token (`hotline apitoken`).
+                password=None if machine else DEMO_PASSWORD,
                 display_name=name,
                 phone=phone,
             )
@@ -94,7 +96,15 @@ def demo_accounts() -> int:
 
 
 def demo_account_lines() -> list[str]:
-    lines = [f"  {username:<22} {name}" for username, _roles, _unit, name in CENTRE_ACCOUNTS]
+    lines = [
+        f"  {username:<22} {name}"
+        + (
+            f"（机器账户，不能登录网页；接口令牌用 hotline apitoken {username} 签发）"
+            if set(roles) & MACHINE_ROLES
+            else ""
+        )
+        for username, roles, _unit, name in CENTRE_ACCOUNTS
+    ]
     lines.append(
         "  <单位代码>.handler / .manager / .leader  每个成员单位的承办人、负责人、分管领导，例如 urban.handler"
     )

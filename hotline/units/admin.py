@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from hotline.audit.admin import AuditedModelAdmin
 from hotline.units.models import Place, Unit
 
 
@@ -9,7 +10,7 @@ class PlaceInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "kind", "parent", "phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
@@ -17,7 +18,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "unit", "is_active"]
     list_filter = ["kind", "unit"]
     search_fields = ["name"]

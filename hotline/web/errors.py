@@ -2,6 +2,7 @@
 and JSON for the API. A 500 page reads nothing from the database: it must show even when the
 database is what failed."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -14,6 +15,7 @@ API_PATHS = ("/api/",)
 TITLES = {
     403: gettext_lazy("无权访问"),
     404: gettext_lazy("页面不存在"),
+    429: gettext_lazy("暂时无法登录"),
     500: gettext_lazy("系统出错"),
 }
 
@@ -53,6 +55,17 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The form was sent without a valid security token (an old page, or from elsewhere)."""
     return _page(request, 403, PermissionError(_("页面已过期或来源不明，请刷新页面后重新提交。")))
+
+
+def login_locked(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """Too many failed passwords (django-axes' lockout answer, for /login/ and /admin/login/):
+    our page, in Chinese, saying how long the pause lasts and who can lift it."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request, "web/login_locked.html", {"minutes": minutes, "title": TITLES[429]}, status=429
+    )
 
 
 def error_500(request: HttpRequest) -> HttpResponse:

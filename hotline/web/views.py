@@ -1,16 +1,21 @@
-"""The staff home page, sign-in and the health check."""
+"""The staff home page, sign-in, one's own password and the health check."""
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hotline.accounts.roles import Role
+from hotline.accounts.services import account_set_password
 from hotline.calendar.services import calendar_warning
 from hotline.callbacks.services import callback_counts
+from hotline.core.errors import DomainError
 from hotline.orders.models import Status
 from hotline.orders.selectors import OrderFilter, order_list, status_counts
 from hotline.orders.worklists import UNTRACKED, worklist_orders, worklists_for
@@ -44,6 +49,32 @@ def home_view(request: AuthenticatedRequest) -> HttpResponse:
     if user.has_role(Role.SYSADMIN, Role.REVIEWER, Role.SUPERVISOR) or user.is_superuser:
         context["calendar_warning"] = calendar_warning()
     return render(request, "web/home.html", context)
+
+
+@login_required
+def password_change_view(request: AuthenticatedRequest) -> HttpResponse:
+    """One's own password, through the password rules; required first when an administrator
+    set it. Other sessions of the account end (Django's session hash follows the password)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = account_set_password(
+                actor=request.user,
+                user=request.user,
+                password=form.cleaned_data["new_password1"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("home")
+    return render(
+        request,
+        "registration/password_change.html",
+        {"form": form, "required": request.user.password_change_required},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 def _callback_note(split: tuple[int, int] | None) -> str:

@@ -6,6 +6,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from hotline.accounts.models import User
+from hotline.accounts.roles import Role
+from hotline.accounts.services import account_create
+from hotline.audit.models import AuditEntry
 from hotline.calendar.models import CalendarDay
 from hotline.calendar.services import deadline_compute
 from hotline.calendar.tests.base import CalendarTestCase, local
@@ -15,8 +18,8 @@ from hotline.calendar.tests.base import CalendarTestCase, local
 class CalendarAdminTests(CalendarTestCase):
     def setUp(self):
         super().setUp()
-        self.admin = User.objects.create_superuser(
-            "calendar-admin", "admin@example.org", "a-long-password-1"
+        self.admin = account_create(
+            username="calendar-admin", roles=[Role.SYSADMIN], password="a-long-password-1"
         )
         self.client.force_login(self.admin)
 
@@ -24,6 +27,7 @@ class CalendarAdminTests(CalendarTestCase):
         start = local(2025, 3, 7, 9)
         self.assertDue(deadline_compute(start=start, working_days=5), date(2025, 3, 14))
         day = CalendarDay.objects.get(date=date(2025, 3, 10))
+        day_note_before = day.note
         response = self.client.post(
             reverse("admin:calendar_calendarday_change", args=[day.pk]),
             {"is_working": "", "note": "临时放假"},
@@ -32,6 +36,10 @@ class CalendarAdminTests(CalendarTestCase):
         day.refresh_from_db()
         self.assertEqual((day.is_working, day.note, day.source), (False, "临时放假", "admin"))
         self.assertDue(deadline_compute(start=start, working_days=5), date(2025, 3, 17))
+        entry = AuditEntry.objects.get(target="calendar:2025-03-10")
+        self.assertEqual((entry.actor, entry.action), (self.admin, "config_change"))
+        self.assertEqual(entry.detail["changes"]["is_working"], [True, False])
+        self.assertEqual(entry.detail["changes"]["note"], [day_note_before, "临时放假"])
 
     def test_adding_a_day_of_a_new_year(self):
         response = self.client.post(
@@ -54,6 +62,8 @@ class CalendarAdminTests(CalendarTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertTrue(CalendarDay.objects.get(date=date(2025, 10, 9)).is_working)
         self.assertFalse(CalendarDay.objects.get(date=date(2025, 10, 10)).is_working)
+        entry = AuditEntry.objects.get(target="calendar")
+        self.assertEqual((entry.actor, entry.detail["written"]), (self.admin, 1))
 
     def test_changelist_shows_the_coverage_warning_when_due(self):
         url = reverse("admin:calendar_calendarday_changelist")
