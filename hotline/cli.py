@@ -10,6 +10,9 @@ _UNREACHABLE = ("unable to open database", "could not connect", "connection refu
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotline.settings")
+    if sys.argv[1:2] in (["demo"], ["linkage_simulator"]):
+        # They run without a real 110 desk: its messages stay queued (settings, linkage checks).
+        os.environ.setdefault("HOTLINE_DEMO", "1")
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "hotline.notifications",
     "hotline.knowledge",
     "hotline.orders",
+    "hotline.linkage",
     "hotline.callbacks",
     "hotline.surveys",
     "hotline.api",
@@ -228,3 +229,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The address residents reach the portal at, for links in SMS messages.
 HOTLINE_PUBLIC_URL = env_str("HOTLINE_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# --- 110 linkage (docs/linkage.md, protocols/linkage-110.md) -----------------------------
+# The demo (`hotline demo` sets HOTLINE_DEMO) and the tests may run without a 110 desk: their
+# messages stay queued. Elsewhere the URL and the secret are required (check linkage.E001-2).
+HOTLINE_DEMO = env_bool("HOTLINE_DEMO", False)
+HOTLINE_TESTING = env_bool("HOTLINE_TESTING", False)
+HOTLINE_LINKAGE_110_URL = env_str("HOTLINE_LINKAGE_110_URL")
+HOTLINE_LINKAGE_110_SECRET = env_str("HOTLINE_LINKAGE_110_SECRET")
+HOTLINE_LINKAGE_PEER_ID = env_str("HOTLINE_LINKAGE_PEER_ID", "yl-12345")
+HOTLINE_LINKAGE_110_PEER_ID = env_str("HOTLINE_LINKAGE_110_PEER_ID", "yl-110")
+if not HOTLINE_LINKAGE_110_SECRET and (HOTLINE_DEMO or HOTLINE_TESTING):
+    # Shared with `hotline linkage_simulator` through the var directory.
+    HOTLINE_LINKAGE_110_SECRET = read_or_create_secret(VAR_DIR / "linkage-110.secret")

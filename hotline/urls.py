@@ -14,6 +14,8 @@ urlpatterns = [
     path("audit/", include("hotline.audit.urls")),
     path("portal/", include("hotline.portal.urls")),
     path("open311/v2/", include("hotline.open311.urls")),
+    # Before the ninja API: the 110 desk's signature is over the raw body (hotline/linkage).
+    path("api/v1/linkage/", include("hotline.linkage.urls")),
     path("api/v1/", include("hotline.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -117,5 +117,12 @@ class Action(models.TextChoices):
     SUPERVISE = "supervise", _("督办")
     EMERGENCY_ALERT = "emergency_alert", _("紧急联动")
     MAJOR_INCIDENT_ALERT = "major_incident_alert", _("重大事件上报")
+    # The 110 linkage (国办发〔2022〕12号; hotline/linkage): a police matter handed to 110,
+    # and what became of the messages about the order, both ways.
+    TRANSFER_POLICE = "transfer_police", _("移交110")
+    LINKAGE_QUEUED = "linkage_queued", _("推送110")
+    LINKAGE_ACK = "linkage_ack", _("110已接收")
+    LINKAGE_FAILED = "linkage_failed", _("推送110失败")
+    LINKAGE_STATUS = "linkage_status", _("110反馈")
     # Audited in the audit trail, not in the order's history (Art. 22).
     REVEAL = "reveal", _("查看联系方式")

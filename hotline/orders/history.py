@@ -7,7 +7,7 @@ a reader finds the same keys for the same kind, whoever wrote it. Services call 
 inside their transaction, after saving the order.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ def _write(
     at: datetime | None = None,
     **data: Any,
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order,
         at=at or clock.now(),
         action=action,
@@ -39,6 +39,23 @@ def _write(
         reason=reason,
         data=data,
     )
+    for listener in _listeners:
+        listener(order, event)
+    return event
+
+
+# Capabilities that act on what happens to an order as it is written, in the same transaction:
+# the 110 linkage tells 110 of a linked order's changes (`linkage.outbox.order_event_written`,
+# registered in linkage/apps.py). Every change of an order passes through `_write`, so no
+# service can change a linked order behind 110's back; the listeners register here so that the
+# order's core does not depend on them.
+EventListener = Callable[[Order, OrderEvent], None]
+_listeners: list[EventListener] = []
+
+
+def listen(listener: EventListener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -433,4 +450,87 @@ def attached(
         at=at,
         files=list(files),
         kind=kind,
+    )
+
+
+# --- the 110 linkage (hotline/linkage) ---------------------------------------------------------
+
+
+def transferred_to_police(order: Order, *, actor: User, reason: str, message_id: str) -> OrderEvent:
+    """An operator handed a police matter to 110 (国办发〔2022〕12号)."""
+    return _write(
+        order,
+        action=Action.TRANSFER_POLICE,
+        actor=actor,
+        from_status=order.status,
+        reason=reason,
+        message=message_id,
+    )
+
+
+def linkage_queued(
+    order: Order, *, actor: User | None, category: str, message_id: str
+) -> OrderEvent:
+    """A transfer to 110 was stored and its delivery queued (Art. 13: at once)."""
+    return _write(
+        order,
+        action=Action.LINKAGE_QUEUED,
+        actor=actor,
+        from_status=order.status,
+        category=category,
+        message=message_id,
+    )
+
+
+def linkage_acknowledged(order: Order, *, message_id: str, peer_ref: str) -> OrderEvent:
+    """110 answered our transfer with its case number."""
+    return _write(
+        order,
+        action=Action.LINKAGE_ACK,
+        actor=None,
+        from_status=order.status,
+        reason=peer_ref,
+        message=message_id,
+        peer_ref=peer_ref,
+    )
+
+
+def linkage_failed(
+    order: Order, *, message_id: str, kind: str, status: int, error: str
+) -> OrderEvent:
+    """110 refused a message for good (a 4xx other than 408/429): a person must act."""
+    return _write(
+        order,
+        action=Action.LINKAGE_FAILED,
+        actor=None,
+        from_status=order.status,
+        reason=error,
+        message=message_id,
+        kind=kind,
+        status=status,
+    )
+
+
+def police_status(
+    order: Order,
+    *,
+    actor: User | None,
+    state: str,
+    label: str,
+    note: str,
+    message_id: str,
+    peer_ref: str,
+    at: datetime | None,
+) -> OrderEvent:
+    """What 110 reports of a linked case (police dispatched, arrived, closed, ...)."""
+    return _write(
+        order,
+        action=Action.LINKAGE_STATUS,
+        actor=actor,
+        from_status=order.status,
+        reason=f"{label}：{note}" if note else label,
+        state=state,
+        message=message_id,
+        peer_ref=peer_ref,
+        reported_at=_iso(at),
     )

@@ -299,3 +299,18 @@ def due_soon(order: Order) -> None:
         body=_("工单 %(number)s 将于 %(due)s 到期，请抓紧办理并按时答复。")
         % {"number": order.number, "due": order.due_text},
     )
+
+
+def linkage_failed(order: Order, event: OrderEvent) -> None:
+    """110 refused a linkage message for good: the operator leads, in the app and by SMS, so
+    that someone calls the police desk (国办发〔2022〕12号)."""
+    notify_role(
+        role=Role.OPERATOR_LEAD,
+        unit_code=None,
+        kind="linkage_failed",
+        event_key=_key(event),
+        order=order,
+        sms=True,
+        body=_("【联动】工单 %(number)s 推送110失败（%(status)s），请立即电话联系110报警服务台。")
+        % {"number": order.number, "status": event.data.get("status", "-")},
+    )

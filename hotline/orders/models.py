@@ -199,6 +199,9 @@ class Order(models.Model):
     extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
     urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
     is_supervised = models.BooleanField(_("督办"), default=False)
+    # The 110 desk's case number: of a case it transferred to us, or the one it gave our
+    # transfer (hotline/linkage, 国办发〔2022〕12号).
+    linkage_ref = models.CharField(_("110警情编号"), max_length=40, blank=True, db_index=True)
     return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     satisfaction = models.CharField(

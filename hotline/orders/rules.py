@@ -30,12 +30,14 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
 from hotline.core.errors import NotAllowed, NotFound, WrongState
+from hotline.linkage.models import LinkageMessage
 from hotline.orders.models import (
     FINAL_STATES,
     UNIT_STATES,
     UNIT_VISIBLE_STATES,
     Action,
     Assignment,
+    Channel,
     ExtensionStatus,
     Order,
     Status,
@@ -296,6 +298,15 @@ def _close_allowed(user: User, order: Order) -> bool:
     return user.has_role(Role.OPERATOR_LEAD)
 
 
+def _not_with_110_yet(order: Order) -> str | None:
+    """A matter goes to 110 once (国办发〔2022〕12号); one 110 sent us is not sent back."""
+    if order.channel == Channel.LINKAGE_110:
+        return _("该工单由110转来，不能再移交110。")
+    if LinkageMessage.objects.transfers_of(order).exists():
+        return _("该工单已移交110。")
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     states: frozenset[str]
@@ -376,6 +387,12 @@ RULES: dict[str, Rule] = {
         _tracker_assigner,
         _confidential,
         denied=gettext_lazy("保密工单的跟踪人由热线主办单位指派。"),
+    ),
+    Action.TRANSFER_POLICE: Rule(
+        OPEN_STATES,
+        _centre,
+        _not_with_110_yet,
+        denied=gettext_lazy("只有热线运营中心可以移交110。"),
     ),
     Action.REVEAL: Rule(
         ALL_STATES, _caller_contact, denied=gettext_lazy("您无权查看诉求人的联系方式。")

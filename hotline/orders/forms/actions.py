@@ -19,6 +19,7 @@ from hotline.core.forms import (
     text_field,
 )
 from hotline.core.text import MAX_NUMBER, MAX_REASON, MAX_TEXT
+from hotline.linkage.services import order_transfer_to_police
 from hotline.orders import services
 from hotline.orders.models import Action, Order, Satisfaction
 from hotline.orders.rules import orders_visible_to, tracker_candidates
@@ -480,6 +481,16 @@ class AssignTrackerForm(ActionForm):
         )
 
 
+class TransferPoliceForm(ActionForm):
+    """A police matter handed to the 110 desk (国办发〔2022〕12号)."""
+
+    action = Action.TRANSFER_POLICE
+    reason = _reason(_("移交理由"))
+
+    def perform(self) -> Order:
+        return order_transfer_to_police(reason=self.cleaned_data["reason"], **self._common())
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
@@ -510,5 +521,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         UrgeForm,
         SuperviseForm,
         AssignTrackerForm,
+        TransferPoliceForm,
     )
 }

@@ -27,6 +27,7 @@ from hotline.catalogue.models import (
 )
 from hotline.core.errors import InvalidInput, NotAllowed
 from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_REASON, MAX_TEXT, MAX_TITLE, clean_text
+from hotline.linkage import outbox as linkage
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Channel, CloseReason, Order, Status, SupervisionChannel
 from hotline.orders.numbering import order_number_next
@@ -65,6 +66,7 @@ def order_create(
     major_incident: MajorIncidentKind | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    linkage_ref: str = "",
     now: datetime | None = None,
 ) -> Order:
     """Record a request as a new order in state `received` (Art. 14).
@@ -75,7 +77,9 @@ def order_create(
     tracked by the operator who recorded it; one that arrives otherwise (portal, Open311, a
     machine account) waits for the host unit or an operator lead to name its tracker, and
     they are told at once. A request that supervises the hotline itself is
-    marked with its channel (Art. 18).
+    marked with its channel (Art. 18). An emergency that did not come from 110 is also
+    transferred to the 110 desk in the same transaction (Art. 13, 14(3); 国办发〔2022〕12号);
+    `linkage_ref` is the 110 case number of a matter 110 transferred to us.
     """
     now = now or clock.now()
     if channel not in Channel.values:
@@ -131,6 +135,7 @@ def order_create(
         major_incident=major_incident,
         latitude=latitude,
         longitude=longitude,
+        linkage_ref=linkage_ref,
         tracker=actor if actor is not None and actor.is_centre_staff else None,
         created_by=actor,
         created_at=now,
@@ -143,6 +148,8 @@ def order_create(
             order, actor=actor, at=now, situation=emergency_situation, lines=lines
         )
         messages.emergency(order, event)
+        if channel != Channel.LINKAGE_110:
+            linkage.transfer_queue(order=order, actor=actor, category="emergency", now=now)
     if major_incident is not None:
         event = history.major_incident_alerted(order, actor=actor, at=now, kind=major_incident)
         messages.major_incident(order, event)

@@ -21,6 +21,10 @@ EVENTS_ONLY = {
     Action.MAJOR_INCIDENT_ALERT,
     Action.MERGED_IN,
     Action.RESULT_SHARED,
+    Action.LINKAGE_QUEUED,
+    Action.LINKAGE_ACK,
+    Action.LINKAGE_FAILED,
+    Action.LINKAGE_STATUS,
 }
 
 

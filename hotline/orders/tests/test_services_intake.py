@@ -117,7 +117,8 @@ class CreateTests(OrderTestCase):
         )
         self.assertEqual(order.rescue_lines, ["110", "120"])
         actions = list(order.events.order_by("id").values_list("action", flat=True))
-        self.assertEqual(actions, [Action.CREATE, Action.EMERGENCY_ALERT])
+        # ... and the 110 desk is sent the case at once (hotline/linkage).
+        self.assertEqual(actions, [Action.CREATE, Action.EMERGENCY_ALERT, Action.LINKAGE_QUEUED])
         alert = order.events.get(action=Action.EMERGENCY_ALERT)
         self.assertEqual(alert.data, {"situation": "life_danger", "lines": ["110", "120"]})
         # The reviewer has a phone: an in-app message and an SMS; nobody else is told.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline.core.errors import Conflict, DomainError, NotFound
+from hotline.linkage.selectors import order_linkage_messages
 from hotline.orders import services
 from hotline.orders.forms.actions import ACTION_FORMS
 from hotline.orders.forms.handling import (
@@ -62,6 +63,7 @@ def detail_context(
     return {
         "order": order,
         "history": order_history(order=order),
+        "linkage_messages": order_linkage_messages(order=order),
         "connections": order_connections(user=user, order=order),
         "assignments": order.assignments.select_related("unit").order_by(
             "-is_active", "role", "assigned_at"
