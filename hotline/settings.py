@@ -208,6 +208,9 @@ HOTLINE_DUE_SOON_HOURS = env_int("HOTLINE_DUE_SOON_HOURS", 24)
 # An Art. 13 emergency is handled at once, around the clock: its unit's limit is counted in
 # clock hours from dispatch, not in working days.
 HOTLINE_EMERGENCY_LIMIT_HOURS = env_int("HOTLINE_EMERGENCY_LIMIT_HOURS", 2)
+# An emergency, or a matter 110 transferred, that nobody has dispatched this many minutes after
+# it came in sounds an alarm on every operator's and lead's screen until it is handled.
+HOTLINE_EMERGENCY_ALARM_MINUTES = env_int("HOTLINE_EMERGENCY_ALARM_MINUTES", 5)
 HOTLINE_SMS_GATEWAY = env_str(
     "HOTLINE_SMS_GATEWAY", "hotline.notifications.gateways.ConsoleGateway"
 )

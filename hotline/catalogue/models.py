@@ -113,6 +113,8 @@ class EmergencySituation(models.Model):
     name = models.CharField(_("紧急情形"), max_length=200)
     article = models.CharField(_("依据条款"), max_length=20, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # The professional lines the operator guides the caller to in this situation (Art. 14(3)).
+    rescue_lines = models.JSONField(_("引导拨打的救援热线"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("紧急联动情形")

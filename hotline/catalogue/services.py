@@ -161,11 +161,18 @@ def catalogue_load(*, data_dir: Path = DATA_DIR) -> CatalogueCounts:
             for order, (code, name) in enumerate(policy["exclusions"].items(), start=1)
         ],
     )
+    guidance = policy.get("rescue_guidance", {})
     _upsert(
         EmergencySituation,
         "code",
         [
-            {"code": code, "name": name, "article": f"13({order})", "sort_order": order}
+            {
+                "code": code,
+                "name": name,
+                "article": f"13({order})",
+                "sort_order": order,
+                "rescue_lines": [str(line) for line in guidance.get(code, [])],
+            }
             for order, (code, name) in enumerate(policy["emergency_situations"].items(), start=1)
         ],
     )

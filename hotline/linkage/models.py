@@ -90,3 +90,8 @@ class LinkageMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.kind} {self.message_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        """An outbound message still on its way (queued, or sent without a 2xx answer)."""
+        return self.direction == Direction.OUT and self.state in (State.QUEUED, State.SENT)

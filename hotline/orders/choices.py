@@ -50,6 +50,17 @@ class SupervisionChannel(models.TextChoices):
     DEPUTY = "deputy", _("两代表一委员")
 
 
+class CallParty(models.TextChoices):
+    """Whom the operator brought into a three-party call about an unclear case (Art. 13)."""
+
+    POLICE = "110", _("110 报警服务台")
+    FIRE = "119", _("119 消防救援")
+    MEDICAL = "120", _("120 医疗急救")
+    TRAFFIC = "122", _("122 交通事故")
+    UNIT = "unit", _("承办单位")
+    OTHER = "other", _("其他")
+
+
 class CloseReason(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", _("不予受理")
     ANSWERED = "answered", _("直接答复")
@@ -93,6 +104,7 @@ class Action(models.TextChoices):
     URGE_ACK = "urge_ack", _("确认催办督办")
     CORRECT = "correct", _("更正")
     ASSIGN_TRACKER = "assign_tracker", _("指派跟踪人")
+    THREE_PARTY_CALL = "three_party_call", _("三方通话")
     SUBMIT_REVIEW = "submit_review", _("提交审核")
     REVIEW_APPROVE = "review_approve", _("审核通过")
     REVIEW_SEND_BACK = "review_send_back", _("审核退回")

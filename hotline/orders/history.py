@@ -14,7 +14,7 @@ from typing import Any
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.catalogue.models import EmergencySituation, ExclusionReason, MajorIncidentKind
-from hotline.orders.models import Action, Note, Order, OrderEvent, Reply, Status, Urge
+from hotline.orders.models import Action, CallParty, Note, Order, OrderEvent, Reply, Status, Urge
 from hotline.units.models import Unit
 
 
@@ -162,6 +162,19 @@ def result_shared(order: Order, *, main: Order, at: datetime) -> OrderEvent:
         from_status=Status.MERGED,
         at=at,
         main=main.number,
+    )
+
+
+def three_party_called(order: Order, *, actor: User, party: str, outcome: str) -> OrderEvent:
+    """A three-party call the operator held about an unclear case: with whom, what came of it
+    (Art. 13; 国办发〔2022〕12号: 三方通话)."""
+    return _write(
+        order,
+        action=Action.THREE_PARTY_CALL,
+        actor=actor,
+        from_status=order.status,
+        reason=f"{CallParty(party).label}：{outcome}",
+        party=party,
     )
 
 

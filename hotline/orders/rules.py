@@ -382,6 +382,12 @@ RULES: dict[str, Rule] = {
     Action.CORRECT: Rule(
         ALL_STATES, _reviewer, denied=gettext_lazy("只有热线主办单位可以更正工单。")
     ),
+    Action.THREE_PARTY_CALL: Rule(
+        OPEN_STATES,
+        _centre,
+        denied=gettext_lazy("只有热线运营中心可以记录三方通话。"),
+        wrong_state=gettext_lazy("工单已办结归档，不能再记录三方通话。"),
+    ),
     Action.ASSIGN_TRACKER: Rule(
         OPEN_STATES,
         _tracker_assigner,

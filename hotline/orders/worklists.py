@@ -5,13 +5,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES, Role
-from hotline.orders.models import FINAL_STATES, UNIT_STATES, ExtensionStatus, Order, Status
+from hotline.orders.models import (
+    FINAL_STATES,
+    UNIT_STATES,
+    Channel,
+    ExtensionStatus,
+    Order,
+    Status,
+)
 from hotline.orders.rules import RETURNS_DECIDED_BY_HOST, RETURNS_DECIDED_BY_LEAD
 from hotline.orders.selectors import OrderFilter, order_list
 
@@ -128,6 +135,27 @@ def worklist_orders(
         qs = qs.filter(is_confidential=True, tracker__isnull=True).exclude(status__in=FINAL_STATES)
     order_by = SORTS[sort] if sort in sorts_for(worklist) else worklist.default_sort
     return qs.order_by(order_by, "id" if not order_by.startswith("-") else "-id")
+
+
+# Not yet with a unit: what the alarm waits on.
+BEFORE_DISPATCH = (Status.RECEIVED, Status.PENDING_REVIEW, Status.PENDING_DISPATCH)
+
+
+def orders_alarming(*, user: User, now: datetime | None = None) -> list[Order]:
+    """Emergencies (Art. 13) and matters the 110 desk transferred (国办发〔2022〕12号) that
+    nobody has dispatched `HOTLINE_EMERGENCY_ALARM_MINUTES` after they came in, oldest first:
+    the alarm on the operating centre's screens, until each is dispatched or closed."""
+    now = now or timezone.now()
+    since = now - timedelta(minutes=settings.HOTLINE_EMERGENCY_ALARM_MINUTES)
+    urgent = (
+        Q(emergency_situation__isnull=False)
+        | Q(request_type__is_emergency=True)
+        | Q(channel=Channel.LINKAGE_110)
+    )
+    qs = order_list(user=user, filters=OrderFilter(), now=now).filter(
+        urgent, status__in=BEFORE_DISPATCH, created_at__lte=since
+    )
+    return list(qs.order_by("created_at", "id")[:20])
 
 
 @dataclass(frozen=True)

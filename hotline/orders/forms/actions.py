@@ -21,7 +21,7 @@ from hotline.core.forms import (
 from hotline.core.text import MAX_NUMBER, MAX_REASON, MAX_TEXT
 from hotline.linkage.services import order_transfer_to_police
 from hotline.orders import services
-from hotline.orders.models import Action, Order, Satisfaction
+from hotline.orders.models import Action, CallParty, Order, Satisfaction
 from hotline.orders.rules import orders_visible_to, tracker_candidates
 from hotline.orders.selectors import return_request, review_proposal
 from hotline.units.models import Unit
@@ -460,6 +460,17 @@ class SuperviseForm(ActionForm):
         return services.order_supervise(note=self.cleaned_data["note"], **self._common())
 
 
+class ThreePartyCallForm(ActionForm):
+    action = Action.THREE_PARTY_CALL
+    party = forms.ChoiceField(label=_("三方通话对方"), choices=CallParty.choices)
+    outcome = _reason(_("通话结果"))
+
+    def perform(self) -> Order:
+        return services.order_record_three_party_call(
+            party=self.cleaned_data["party"], outcome=self.cleaned_data["outcome"], **self._common()
+        )
+
+
 class AssignTrackerForm(ActionForm):
     action = Action.ASSIGN_TRACKER
     tracker = ModelChoiceField(label=_("跟踪人"), queryset=User.objects.none())
@@ -521,6 +532,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         UrgeForm,
         SuperviseForm,
         AssignTrackerForm,
+        ThreePartyCallForm,
         TransferPoliceForm,
     )
 }

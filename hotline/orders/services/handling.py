@@ -20,7 +20,7 @@ from hotline.core.errors import Conflict, InvalidInput, NotAllowed, WrongState
 from hotline.core.text import MAX_REASON, MAX_SHORT, MAX_TEXT, clean_text
 from hotline.orders import history, messages
 from hotline.orders.attachments import check_uploads
-from hotline.orders.models import FINAL_STATES, Action, Attachment, Note, Order, Urge
+from hotline.orders.models import FINAL_STATES, Action, Attachment, CallParty, Note, Order, Urge
 from hotline.orders.rules import tracker_candidates
 from hotline.orders.services.base import begin, held_by, save
 
@@ -164,6 +164,21 @@ def order_correct(
         raise InvalidInput(_("没有需要更正的内容。"))
     save(order, list(after))
     history.corrected(order, actor=actor, reason=reason, before=before, after=after)
+    return order
+
+
+@transaction.atomic
+def order_record_three_party_call(
+    *, order: Order, actor: User, party: str, outcome: str, expected_version: int | None = None
+) -> Order:
+    """Record a three-party call with 110 (or another rescue line or the unit) about a case
+    whose handling was unclear: with whom and what was agreed, in the order's history (Art. 13;
+    国办发〔2022〕12号). It changes no state."""
+    order = begin(order, actor, Action.THREE_PARTY_CALL, expected_version)
+    if party not in CallParty.values:
+        raise InvalidInput(_("请选择三方通话的对方。"))
+    outcome = clean_text(outcome, field=_("通话结果"), limit=MAX_REASON)
+    history.three_party_called(order, actor=actor, party=party, outcome=outcome)
     return order
 
 

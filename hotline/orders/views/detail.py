@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hotline.core.errors import Conflict, DomainError, NotFound
 from hotline.linkage.selectors import order_linkage_messages
@@ -63,7 +63,7 @@ def detail_context(
     return {
         "order": order,
         "history": order_history(order=order),
-        "linkage_messages": order_linkage_messages(order=order),
+        **_linkage(order),
         "connections": order_connections(user=user, order=order),
         "assignments": order.assignments.select_related("unit").order_by(
             "-is_active", "role", "assigned_at"
@@ -90,6 +90,23 @@ def detail_context(
             bound.get("correct") or CorrectForm(order=order) if Action.CORRECT in allowed else None
         ),
     }
+
+
+def _linkage(order: Order) -> dict[str, Any]:
+    linkage_messages = list(order_linkage_messages(order=order))
+    return {
+        "linkage_messages": linkage_messages,
+        "linkage_pending": any(m.is_pending for m in linkage_messages),
+    }
+
+
+@login_required
+@require_GET
+def order_linkage_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
+    """The order page's 110 panel alone, which the page polls while a message is on its way:
+    queued, sent, acknowledged with the 110 case number, or failed."""
+    order = access_or_404(request, number).order
+    return render(request, "linkage/_order_messages.html", {"order": order, **_linkage(order)})
 
 
 def _offered(

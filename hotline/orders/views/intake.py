@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hotline.catalogue.models import Category, ExclusionReason, RequestType
+from hotline.catalogue.models import Category, EmergencySituation, ExclusionReason, RequestType
 from hotline.core.errors import DomainError
 from hotline.core.params import id_param
 from hotline.core.text import MAX_ADDRESS, MAX_TEXT
@@ -62,6 +62,8 @@ def intake_view(request: AuthenticatedRequest) -> HttpResponse:
                 RequestType.objects.filter(is_emergency=True).values_list("pk", flat=True)
             ),
             "categories": _category_groups(),
+            # The lines to guide the caller to, by emergency situation (Art. 14(3)).
+            "rescue_guide": {s.code: s.rescue_lines for s in EmergencySituation.objects.all()},
         },
         status=400 if form.errors else 200,
     )

@@ -1,16 +1,25 @@
 """The worklists and the list of all orders (/orders/?list=…)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from hotline.catalogue.models import RequestType
 from hotline.core.params import page_param
 from hotline.orders.models import Status
-from hotline.orders.rules import statuses_visible_to
+from hotline.orders.rules import may_take_calls, statuses_visible_to
 from hotline.orders.search import search_bound
 from hotline.orders.selectors import OrderFilter
-from hotline.orders.worklists import ALL, WORKLISTS, window, worklist_orders, worklists_for
+from hotline.orders.worklists import (
+    ALL,
+    WORKLISTS,
+    orders_alarming,
+    window,
+    worklist_orders,
+    worklists_for,
+)
 from hotline.web.http import AuthenticatedRequest
 
 
@@ -54,4 +63,17 @@ def order_list_view(request: AuthenticatedRequest) -> HttpResponse:
             "query": keep.urlencode(),
             "sort_query": sort_keep.urlencode(),
         },
+    )
+
+
+@login_required
+@require_GET
+def order_alarms_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The alarm strip every page of the operating centre polls: emergencies and 110 transfers
+    nobody has dispatched in time (Art. 13). Empty for everyone else."""
+    alarming = orders_alarming(user=request.user) if may_take_calls(request.user) else []
+    return render(
+        request,
+        "orders/_alarms.html",
+        {"alarming": alarming, "minutes": settings.HOTLINE_EMERGENCY_ALARM_MINUTES},
     )

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from hotline.catalogue.services import catalogue_load
 from hotline.demo.generate import DEMO_PASSWORD, demo_account_lines, demo_load
+from hotline.linkage.simulator import ENDPOINT
 from hotline.privacy.crypto import ensure_key_file
 
 
@@ -28,6 +29,12 @@ def public_url_for(addr: str) -> str:
     if host in ("0.0.0.0", "[::]", "::"):  # noqa: S104 - naming the wildcard, not binding it
         host = "127.0.0.1"
     return f"http://{host}:{port}"
+
+
+def simulator_addr(addr: str) -> str:
+    """Where the demo's simulated 110 desk listens: loopback, the demo's port + 110."""
+    _host, _sep, port = addr.rpartition(":")
+    return f"127.0.0.1:{int(port or 8000) + 110}"
 
 
 class Command(BaseCommand):
@@ -71,14 +78,23 @@ class Command(BaseCommand):
                 f"\n工作台 http://{addr}/   市民门户 http://{addr}/portal/   管理后台 http://{addr}/admin/\n"
             )
         )
+        commands = [["db_worker", "--interval", "1", "--no-reload"], ["tick", "--every", "300"]]
+        if not os.environ.get("HOTLINE_LINKAGE_110_URL"):
+            # No real 110 desk configured: the demo talks to its own simulated one on loopback,
+            # so both directions of the linkage show (docs/linkage.md).
+            desk = simulator_addr(addr)
+            os.environ["HOTLINE_LINKAGE_110_URL"] = settings.HOTLINE_LINKAGE_110_URL = (
+                f"http://{desk}{ENDPOINT}"
+            )
+            commands.append(["linkage_simulator", "--addr", desk, "--target", f"http://{addr}"])
+            self.stdout.write(
+                f"110 联动：模拟接警台 http://{desk}（未配置 HOTLINE_LINKAGE_110_URL）"
+            )
         helpers = [
             subprocess.Popen(  # noqa: S603 - our own interpreter and command
                 [sys.executable, "-m", "hotline", *command], env=os.environ.copy()
             )
-            for command in (
-                ["db_worker", "--interval", "1", "--no-reload"],
-                ["tick", "--every", "300"],
-            )
+            for command in commands
         ]
         try:
             call_command("runserver", addr, use_reloader=False)

@@ -34,6 +34,7 @@
   form.addEventListener("change", (e) => {
     if (e.target.name === "outcome") showOutcome();
     if (e.target.name === "request_type" || e.target.name === "emergency_situation") markEmergency();
+    if (e.target.name === "emergency_situation") guideRescue(true);
     if (e.target.name === "request_type") {
       // The catalogue says which request types go to the host unit's review (Art. 14(2)).
       const review = (form.dataset.reviewTypes || "").split(" ").includes(e.target.value);
@@ -107,6 +108,25 @@
     const select = form.querySelector("[name=lead_unit]");
     if (select && select.value !== chosenUnit) select.value = chosenUnit;
   });
+  // The situation says which professional lines to guide the caller to (Art. 14(3)): they are
+  // named at once and ticked for the operator to confirm.
+  const guideData = document.getElementById("rescue-guide-data");
+  const guide = guideData ? JSON.parse(guideData.textContent) : {};
+  const guideNote = document.getElementById("rescue-guide");
+  function guideRescue(tick) {
+    const situation = form.querySelector("[name=emergency_situation]");
+    const lines = (situation && guide[situation.value]) || [];
+    if (guideNote) {
+      guideNote.hidden = lines.length === 0;
+      guideNote.textContent = lines.length ? "请引导来电人拨打：" + lines.join("、") : "";
+    }
+    if (!tick) return;
+    lines.forEach((line) => {
+      const box = form.querySelector(`input[name=rescue_lines][value="${line}"]`);
+      if (box) box.checked = true;
+    });
+  }
+  guideRescue(false);
   // Enter never submits the order: in a field it would dispatch a half-typed call. The
   // button (确定) and its shortcut Alt+S do. Enter in a search box still searches.
   form.addEventListener("keydown", (e) => {
