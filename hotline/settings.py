@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "hotline.orders",
     "hotline.linkage",
     "hotline.callbacks",
+    "hotline.cti",
     "hotline.surveys",
     "hotline.api",
     "hotline.portal",
@@ -189,6 +190,9 @@ STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Where the call centre's recordings are (hotline/cti): a recording reference is a path inside
+# this directory. Empty: the reference is only shown, never opened.
+HOTLINE_RECORDINGS_DIR = env_str("HOTLINE_RECORDINGS_DIR")
 
 # --- background tasks -----------------------------------------------------------------
 # The database backend writes the task row inside the transaction that causes it, so a

@@ -10,6 +10,7 @@ urlpatterns = [
     path("orders/", include("hotline.orders.urls")),
     path("knowledge/", include("hotline.knowledge.urls")),
     path("callbacks/", include("hotline.callbacks.urls")),
+    path("cti/", include("hotline.cti.urls")),
     path("surveys/", include("hotline.surveys.urls")),
     path("audit/", include("hotline.audit.urls")),
     path("portal/", include("hotline.portal.urls")),

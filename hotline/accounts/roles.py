@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("系统管理员")
     SECADMIN = "secadmin", _("安全管理员")
     LINKAGE = "linkage", _("110联动接口")
+    CTI = "cti", _("呼叫中心接口")
 
 
 # Roles held by people of the operating centre; an operator lead may do all an operator may.
@@ -29,7 +30,7 @@ ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
 # assigned only by the security administrator and never to oneself.
 DUTY_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 # Roles of machine accounts: they reach the API with a token, never with a password.
-MACHINE_ROLES = frozenset({Role.LINKAGE})
+MACHINE_ROLES = frozenset({Role.LINKAGE, Role.CTI})
 
 # --- the admin (系统配置) --------------------------------------------------------------------
 # What each role may do in the Django admin, as Django permission names. Permissions come from

@@ -55,7 +55,7 @@ def check_roles(roles: Iterable[str], *, unit: Unit | None, is_machine: bool) ->
     if is_machine and held - MACHINE_ROLES:
         raise InvalidInput(_("机器账户只能持有接口角色（如 110联动接口）。"))
     if not is_machine and held & MACHINE_ROLES:
-        raise InvalidInput(_("110联动接口角色只能授予机器账户。"))
+        raise InvalidInput(_("接口角色（110联动接口、呼叫中心接口）只能授予机器账户。"))
     return role_list
 
 

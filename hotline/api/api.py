@@ -14,6 +14,7 @@ from hotline.api.auth import StaffSession, TokenAuth
 from hotline.catalogue.models import Category, EmergencySituation, MajorIncidentKind
 from hotline.core.errors import DomainError, NotFound
 from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_TEXT
+from hotline.cti.api import router as cti_router
 from hotline.orders import services
 from hotline.orders.models import Channel, Order
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
@@ -30,6 +31,8 @@ api = NinjaAPI(
     auth=[TokenAuth(), StaffSession()],
     docs_url=None,
 )
+# The call centre's events (protocols/cti-events.md): CTI machine accounts, by token only.
+api.add_router("/cti", cti_router)
 
 
 @api.exception_handler(DomainError)

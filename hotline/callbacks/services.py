@@ -169,3 +169,15 @@ def missed_call_returned(*, call: MissedCall, actor: User, result: str) -> Misse
     locked.returned_at, locked.returned_by, locked.result = clock.now(), actor, result
     locked.save(update_fields=["returned_at", "returned_by", "result"])
     return locked
+
+
+@transaction.atomic
+def missed_call_withdraw(*, call: MissedCall) -> bool:
+    """Withdraw a missed call the call centre reported and then reported answered after all
+    (its events came out of order). One already called back stays, as it happened. True when
+    it was withdrawn."""
+    return bool(
+        MissedCall.objects.filter(
+            pk=call.pk, source=MissedCall.Source.CTI, returned_at__isnull=True
+        ).delete()[0]
+    )

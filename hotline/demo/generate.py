@@ -42,6 +42,7 @@ CENTRE_ACCOUNTS = [
     ("sysadmin", [Role.SYSADMIN], "infocenter", "系统管理员"),
     ("secadmin", [Role.SECADMIN], "infocenter", "安全管理员"),
     ("desk110", [Role.LINKAGE], "police", "110报警服务台接口"),
+    ("cti", [Role.CTI], "callcenter", "呼叫中心接口（话务事件，hotline cti_calls 演示）"),
 ]
 UNIT_ACCOUNTS = [
     ("handler", Role.HANDLER, "承办人"),

@@ -13,6 +13,7 @@ from hotline.catalogue.models import Category, EmergencySituation, ExclusionReas
 from hotline.core.errors import DomainError
 from hotline.core.params import id_param
 from hotline.core.text import MAX_ADDRESS, MAX_TEXT
+from hotline.cti.services import call_link_order
 from hotline.orders.forms.intake import IntakeForm
 from hotline.orders.proposal import dispatch_propose
 from hotline.orders.rules import may_take_calls
@@ -41,6 +42,7 @@ def intake_view(request: AuthenticatedRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
+            call_link_order(actor=request.user, order=order)  # the call it came from
             messages.success(
                 request,
                 _("已登记工单 %(number)s:%(status)s。")
