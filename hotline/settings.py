@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "hotline.knowledge",
     "hotline.orders",
     "hotline.linkage",
+    "hotline.incidents",
     "hotline.callbacks",
     "hotline.cti",
     "hotline.surveys",
@@ -215,6 +216,8 @@ HOTLINE_EMERGENCY_LIMIT_HOURS = env_int("HOTLINE_EMERGENCY_LIMIT_HOURS", 2)
 # An emergency, or a matter 110 transferred, that nobody has dispatched this many minutes after
 # it came in sounds an alarm on every operator's and lead's screen until it is handled.
 HOTLINE_EMERGENCY_ALARM_MINUTES = env_int("HOTLINE_EMERGENCY_ALARM_MINUTES", 5)
+# An Art. 17 alert not acknowledged in this time goes on to the next on the duty list.
+HOTLINE_INCIDENT_ESCALATE_MINUTES = env_int("HOTLINE_INCIDENT_ESCALATE_MINUTES", 10)
 HOTLINE_SMS_GATEWAY = env_str(
     "HOTLINE_SMS_GATEWAY", "hotline.notifications.gateways.ConsoleGateway"
 )

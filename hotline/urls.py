@@ -11,6 +11,7 @@ urlpatterns = [
     path("knowledge/", include("hotline.knowledge.urls")),
     path("callbacks/", include("hotline.callbacks.urls")),
     path("cti/", include("hotline.cti.urls")),
+    path("incidents/", include("hotline.incidents.urls")),
     path("surveys/", include("hotline.surveys.urls")),
     path("audit/", include("hotline.audit.urls")),
     path("portal/", include("hotline.portal.urls")),

@@ -50,6 +50,7 @@ CONFIGURATION_MODELS = (
     "calendar.calendarday",
     "callbacks.callbackpolicy",
     "knowledge.synonym",
+    "incidents.dutycontact",
 )
 # Shown to the system administrator to read only.
 SYSADMIN_READS = (

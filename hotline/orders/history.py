@@ -96,8 +96,15 @@ def emergency_alerted(
 
 
 def major_incident_alerted(
-    order: Order, *, actor: User | None, at: datetime, kind: MajorIncidentKind
+    order: Order,
+    *,
+    actor: User | None,
+    at: datetime,
+    kind: MajorIncidentKind,
+    incident: int | None = None,
 ) -> OrderEvent:
+    # `incident`: the open incident the operator linked the call to (read by hotline.incidents).
+    linked: dict[str, Any] = {"incident": incident} if incident else {}
     return _write(
         order,
         action=Action.MAJOR_INCIDENT_ALERT,
@@ -105,6 +112,7 @@ def major_incident_alerted(
         from_status=order.status,
         at=at,
         kind=kind.code,
+        **linked,
     )
 
 

@@ -80,6 +80,7 @@ class IntakeForm(forms.Form):
         queryset=MajorIncidentKind.objects.none(),
         required=False,
     )
+    incident = forms.IntegerField(required=False)  # 关联到此事件, from hotline.incidents
 
     outcome = forms.ChoiceField(
         label=_("处理方式"),
@@ -206,6 +207,7 @@ class IntakeForm(forms.Form):
             emergency_situation=data["emergency_situation"],
             rescue_lines=data["rescue_lines"],
             major_incident=data["major_incident"],
+            incident=data["incident"],
         )
 
     def to_decision(self) -> Decision:

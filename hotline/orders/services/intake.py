@@ -64,6 +64,7 @@ def order_create(
     emergency_situation: EmergencySituation | None = None,
     rescue_lines: Sequence[str] = (),
     major_incident: MajorIncidentKind | None = None,
+    incident: int | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     linkage_ref: str = "",
@@ -73,7 +74,8 @@ def order_create(
 
     Operators record phone calls; the portal, Open311 and the 110 desk record their own
     channels. An emergency (Art. 13) alerts the host unit at once; a major incident (Art. 17)
-    is reported to the host unit's reviewers at once. A confidential order (Art. 23) is
+    is reported to the host unit's reviewers at once, joining the open `incident` (its key)
+    when the operator linked the call to one. A confidential order (Art. 23) is
     tracked by the operator who recorded it; one that arrives otherwise (portal, Open311, a
     machine account) waits for the host unit or an operator lead to name its tracker, and
     they are told at once. A request that supervises the hotline itself is
@@ -151,7 +153,9 @@ def order_create(
         if channel != Channel.LINKAGE_110:
             linkage.transfer_queue(order=order, actor=actor, category="emergency", now=now)
     if major_incident is not None:
-        event = history.major_incident_alerted(order, actor=actor, at=now, kind=major_incident)
+        event = history.major_incident_alerted(
+            order, actor=actor, at=now, kind=major_incident, incident=incident
+        )
         messages.major_incident(order, event)
     return order
 
@@ -290,6 +294,7 @@ class Request:
     emergency_situation: EmergencySituation | None = None
     rescue_lines: Sequence[str] = ()
     major_incident: MajorIncidentKind | None = None
+    incident: int | None = None  # an open incident to link the call to (Art. 17)
     latitude: Decimal | None = None
     longitude: Decimal | None = None
 
@@ -363,6 +368,7 @@ def order_intake(*, actor: User, request: Request, decision: Decision) -> Order:
         emergency_situation=request.emergency_situation,
         rescue_lines=request.rescue_lines,
         major_incident=request.major_incident,
+        incident=request.incident,
         latitude=request.latitude,
         longitude=request.longitude,
     )

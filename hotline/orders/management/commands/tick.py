@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from hotline.callbacks.services import callbacks_auto_close
+from hotline.incidents.services import incidents_escalate
 from hotline.orders.services import notify_due_soon
 from hotline.portal.services import portal_limits_purge
 
@@ -24,8 +25,10 @@ class Command(BaseCommand):
             reminded = notify_due_soon()
             closed = callbacks_auto_close()
             portal_limits_purge()
+            escalated = incidents_escalate()
             self.stdout.write(
-                f"due-soon reminders: {reminded} orders; closed by callback rule: {closed}"
+                f"due-soon reminders: {reminded} orders; closed by callback rule: {closed}; "
+                f"incident alerts escalated: {escalated}"
             )
             if every <= 0:
                 return
