@@ -11,6 +11,7 @@ from hotline.accounts.models import User
 from hotline.core.errors import NotFound
 from hotline.cti.models import Call, Direction
 from hotline.cti.rules import may_see_calls
+from hotline.orders.models import Order
 
 # A call answered longer ago than this whose hangup never came is not "current" any more.
 CURRENT_CALL_MAX = timedelta(hours=2)
@@ -80,3 +81,11 @@ def call_stats(*, start: datetime, end: datetime) -> CallStats:
         average_wait_seconds=row["wait"],
         average_talk_seconds=row["talk"],
     )
+
+
+def calls_of_order(*, user: User, order: Order) -> list[Call]:
+    """The calls an order was taken in, for those who may see calls (numbers masked; the
+    recording is opened on the call's own page, audited)."""
+    if not may_see_calls(user):
+        return []
+    return list(Call.objects.filter(order=order).order_by("started_at"))

@@ -103,3 +103,8 @@ def incidents_suggested(
 
     found.sort(key=lambda incident: (not same_place(incident), now - incident.opened_at))
     return found
+
+
+def incident_of_order(*, user: User, order: Order) -> Incident | None:
+    """The major incident an order's call belongs to, if the user may see incidents."""
+    return incidents_visible_to(user).filter(links__order=order).first()

@@ -160,3 +160,34 @@ class LinkagePanelTests(OrderTestCase):
         self.assertContains(panel, "110已确认")
         self.client.force_login(self.handler_b)
         self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class OrderPageTiesTests(OrderTestCase):
+    def test_the_order_page_names_its_incident_and_its_calls_to_those_who_may_see_them(self):
+        from hotline.catalogue.models import MajorIncidentKind
+        from hotline.cti.models import Call
+        from hotline.incidents.models import Incident
+
+        order = self.create_order(major_incident=MajorIncidentKind.objects.first())
+        incident = Incident.objects.get(links__order=order)
+        Call.objects.create(
+            call_id="c-1",
+            direction="in",
+            started_at=clock.now(),
+            answered=True,
+            talk_seconds=95,
+            recording="2026/12/02/c-1.wav",
+            order=order,
+        )
+        self.client.force_login(self.lead)
+        page = self.client.get(reverse("orders:detail", args=[order.number])).content.decode()
+        self.assertIn(reverse("incidents:detail", args=[incident.pk]), page)
+        self.assertIn("通话 95 秒", page)
+        self.assertIn("有录音", page)
+        self.client.force_login(self.reviewer)
+        page = self.client.get(reverse("orders:detail", args=[order.number])).content.decode()
+        self.assertIn(reverse("incidents:detail", args=[incident.pk]), page)
+        self.client.force_login(self.handler_a)  # a unit sees neither
+        self.assertEqual(
+            self.client.get(reverse("orders:detail", args=[order.number])).status_code, 404
+        )

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.core.errors import Conflict, DomainError, NotFound
+from hotline.cti.selectors import calls_of_order
+from hotline.incidents.selectors import incident_of_order
 from hotline.linkage.selectors import order_linkage_messages
 from hotline.orders import services
 from hotline.orders.forms.actions import ACTION_FORMS
@@ -65,6 +67,8 @@ def detail_context(
         "history": order_history(order=order),
         **_linkage(order),
         "connections": order_connections(user=user, order=order),
+        "incident": incident_of_order(user=user, order=order),
+        "calls": calls_of_order(user=user, order=order),
         "assignments": order.assignments.select_related("unit").order_by(
             "-is_active", "role", "assigned_at"
         ),
