@@ -25,6 +25,7 @@ from hotline.catalogue.models import (
     MajorIncidentKind,
     RequestType,
 )
+from hotline.incidents.models import DutyContact
 from hotline.knowledge.services import knowledge_load_demo
 from hotline.orders import services
 from hotline.orders.models import Channel, Order, Satisfaction, Status
@@ -451,6 +452,10 @@ class DemoOrders:
 def demo_load(*, orders: int = 400) -> DemoSummary:
     """Accounts, the knowledge base and orders for the demo; running it again adds nothing."""
     accounts = demo_accounts()
+    if not DutyContact.objects.exists():
+        # The host unit's duty list for Art. 17 alerts: the reviewer, then the supervisor.
+        for position, username in enumerate(("reviewer", "supervisor"), start=1):
+            DutyContact.objects.create(position=position, user=User.objects.get(username=username))
     knowledge_load_demo()
     made = 0
     if not Order.objects.exists():

@@ -5,7 +5,7 @@ from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 
 # Read the incident pages.
-READERS = (Role.REVIEWER, Role.SUPERVISOR, Role.OPERATOR_LEAD)
+READERS = (Role.REVIEWER, Role.SUPERVISOR, Role.OPERATOR_LEAD, Role.AUDITOR)
 # See the banner of unacknowledged alerts and acknowledge them.
 ACKNOWLEDGERS = (Role.REVIEWER, Role.SUPERVISOR)
 

@@ -1,6 +1,17 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from hotline.accounts.models import User
+from hotline.cti.rules import may_see_calls
+from hotline.incidents.rules import may_see_incidents
+
 
 def platform(request: HttpRequest) -> dict:
-    return {"HOTLINE_NAME": settings.HOTLINE_NAME}
+    user = getattr(request, "user", None)
+    staff = user if isinstance(user, User) else None  # None: anonymous, or no user at all
+    return {
+        "HOTLINE_NAME": settings.HOTLINE_NAME,
+        # The navigation's links to capabilities with their own rules of who may see them.
+        "NAV_INCIDENTS": staff is not None and may_see_incidents(staff),
+        "NAV_CALLS": staff is not None and may_see_calls(staff),
+    }
