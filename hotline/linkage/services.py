@@ -1,5 +1,6 @@
 """The 110 linkage's changes (国办发〔2022〕12号; Art. 3, 8, 13; DESIGN §5): receiving a message
-from the 110 desk, and handing a police matter to it.
+from the 110 desk. Handing a police matter to it is `orders.services.order_transfer_to_police`,
+which the intake screen's one step also calls.
 
 Outbound messages are written by `outbox` inside the change that causes them; their delivery
 is `tasks.deliver_linkage_message`.
@@ -12,20 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
 
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 from hotline.core.errors import DomainError
-from hotline.core.text import MAX_REASON, clean_text
-from hotline.linkage import outbox, protocol
+from hotline.linkage import protocol
 from hotline.linkage.config import peer_110
 from hotline.linkage.models import Direction, Kind, LinkageMessage
 from hotline.linkage.protocol import Message, ProtocolError
 from hotline.orders import history
-from hotline.orders.models import Action, Channel, Order
-from hotline.orders.services.base import begin, save
+from hotline.orders.models import Channel, Order
 from hotline.orders.services.intake import order_create
 from hotline.units.models import Place
 
@@ -206,22 +204,3 @@ def linkage_receive(
         return Answer.of(400, {"code": "invalid_input", "message": exc.message})
     logger.info("linkage message %s accepted for order %s", key, answer.json()["peer_ref"])
     return answer
-
-
-@transaction.atomic
-def order_transfer_to_police(
-    *, order: Order, actor: User, reason: str, expected_version: int | None = None
-) -> Order:
-    """Hand a police matter to the 110 desk (国办发〔2022〕12号: one-key transfer; Art. 13).
-
-    The operating centre decides (`rules.RULES[TRANSFER_POLICE]`), once per order. In one
-    transaction: the order is locked and its version bumped, the transfer is written to its
-    history, and the `police` transfer is stored and its delivery queued (`outbox`). The order
-    itself follows its normal path for the hotline's own part.
-    """
-    order = begin(order, actor, Action.TRANSFER_POLICE, expected_version)
-    reason = clean_text(reason, field=_("移交理由"), limit=MAX_REASON)
-    save(order, [])
-    message = outbox.transfer_queue(order=order, actor=actor, category="police")
-    history.transferred_to_police(order, actor=actor, reason=reason, message_id=message.message_id)
-    return order

@@ -12,12 +12,12 @@ from django_tasks_db.models import DBTaskResult
 from hotline.catalogue.models import EmergencySituation
 from hotline.core.errors import DomainError
 from hotline.linkage.models import Direction, Kind, LinkageMessage, State
-from hotline.linkage.services import order_transfer_to_police
 from hotline.linkage.simulator import Desk110
 from hotline.linkage.tasks import NOT_CONFIGURED, deliver_linkage_message
 from hotline.notifications.models import Notification
 from hotline.orders import services
 from hotline.orders.models import Action, Order
+from hotline.orders.services import order_transfer_to_police
 from hotline.testing import BaseTestCase
 
 

@@ -19,7 +19,6 @@ from hotline.core.forms import (
     text_field,
 )
 from hotline.core.text import MAX_NUMBER, MAX_REASON, MAX_TEXT
-from hotline.linkage.services import order_transfer_to_police
 from hotline.orders import services
 from hotline.orders.models import Action, CallParty, Order, Satisfaction
 from hotline.orders.rules import orders_visible_to, tracker_candidates
@@ -499,7 +498,9 @@ class TransferPoliceForm(ActionForm):
     reason = _reason(_("移交理由"))
 
     def perform(self) -> Order:
-        return order_transfer_to_police(reason=self.cleaned_data["reason"], **self._common())
+        return services.order_transfer_to_police(
+            reason=self.cleaned_data["reason"], **self._common()
+        )
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {

@@ -107,6 +107,7 @@ class IntakeForm(forms.Form):
     )
     override_reason = text_field(_("不采用派单建议的理由"), limit=MAX_REASON, required=False)
     opinion = text_field(_("初步意见"), limit=MAX_REASON, required=False, rows=3)
+    police_reason = text_field(_("移交110的理由"), limit=MAX_REASON, required=False, rows=2)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,6 +160,7 @@ class IntakeForm(forms.Form):
             "merge": ["merge_into"],
             "dispatch": ["lead_unit"],
             "review": ["opinion"],
+            "police": ["police_reason"],
         }.get(outcome or "", [])
         messages = {
             "answer": _("请填写答复内容。"),
@@ -166,6 +168,7 @@ class IntakeForm(forms.Form):
             "merge_into": _("请填写要并入的工单编号。"),
             "lead_unit": _("请选择主办单位。"),
             "opinion": _("请填写初步意见。"),
+            "police_reason": _("请填写移交110的理由（涉及哪类警务事项）。"),
         }
         for name in required:
             if not data.get(name) and name not in self.errors:
@@ -224,5 +227,6 @@ class IntakeForm(forms.Form):
             assisting_units=list(data["assisting_units"]),
             override_reason=data["override_reason"],
             opinion=data["opinion"],
+            police_reason=data["police_reason"],
             related=data["related"],
         )

@@ -45,6 +45,7 @@ from hotline.orders.services.intake import (
     order_link_related,
     order_merge,
     order_not_accept,
+    order_transfer_to_police,
 )
 from hotline.orders.services.reminders import notify_due_soon, orders_due_tomorrow
 from hotline.orders.services.replies import (
@@ -99,6 +100,7 @@ __all__ = [
     "order_submit_assist_reply",
     "order_submit_for_review",
     "order_supervise",
+    "order_transfer_to_police",
     "order_urge",
     "orders_due_tomorrow",
     "urge_acknowledge",

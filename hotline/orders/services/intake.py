@@ -266,6 +266,26 @@ def order_link_related(*, order: Order, other: Order, actor: User) -> Order:
     return order
 
 
+@transaction.atomic
+def order_transfer_to_police(
+    *, order: Order, actor: User, reason: str, expected_version: int | None = None
+) -> Order:
+    """Hand a police matter to the 110 desk (国办发〔2022〕12号: one-key transfer; Art. 13), from
+    the intake screen or the order page.
+
+    The operating centre decides (`rules.RULES[TRANSFER_POLICE]`), once per order. In one
+    transaction: the order is locked and its version bumped, the transfer is written to its
+    history, and the `police` transfer is stored and its delivery queued (`linkage.outbox`).
+    The order itself follows its normal path for the hotline's own part.
+    """
+    order = begin(order, actor, Action.TRANSFER_POLICE, expected_version)
+    reason = clean_text(reason, field=_("移交理由"), limit=MAX_REASON)
+    save(order, [])
+    message = linkage.transfer_queue(order=order, actor=actor, category="police")
+    history.transferred_to_police(order, actor=actor, reason=reason, message_id=message.message_id)
+    return order
+
+
 # --- the intake screen's one step ------------------------------------------------------------
 
 
@@ -275,6 +295,7 @@ class Outcome(models.TextChoices):
     ANSWER = "answer", gettext_lazy("直接答复")
     NOT_ACCEPT = "not_accept", gettext_lazy("不予受理")
     MERGE = "merge", gettext_lazy("并单")
+    POLICE = "police", gettext_lazy("移交110")
     REGISTER = "register", gettext_lazy("仅登记")
 
 
@@ -313,6 +334,7 @@ class Decision:
     assisting_units: Sequence[Unit] = ()
     override_reason: str = ""
     opinion: str = ""
+    police_reason: str = ""
     related: Sequence[Order] = field(default_factory=list)
 
 
@@ -378,6 +400,9 @@ def order_intake(*, actor: User, request: Request, decision: Decision) -> Order:
     outcome = decision.outcome
     if outcome == Outcome.REGISTER:
         return order
+    if outcome == Outcome.POLICE:
+        # A police matter: recorded, and handed to 110 in the same transaction (one key).
+        return order_transfer_to_police(order=order, actor=actor, reason=decision.police_reason)
     if request.request_type.needs_review and outcome in (Outcome.NOT_ACCEPT, Outcome.MERGE):
         return _propose_to_review(order=order, actor=actor, decision=decision)
     if outcome == Outcome.ANSWER:

@@ -191,3 +191,38 @@ class OrderPageTiesTests(OrderTestCase):
         self.assertEqual(
             self.client.get(reverse("orders:detail", args=[order.number])).status_code, 404
         )
+
+
+class PoliceTransferAtIntakeTests(OrderTestCase):
+    def setUp(self) -> None:
+        self.client.force_login(self.operator)
+
+    def post(self, **data: object):  # type: ignore[no-untyped-def]
+        payload = {"caller_phone": "13812345678", "request_type": "help", "outcome": "police"}
+        payload.update(data)
+        return self.client.post(reverse("orders:intake"), payload)
+
+    def test_one_key_at_intake_records_the_call_and_hands_it_to_110(self):
+        from hotline.linkage.models import LinkageMessage
+
+        response = self.post(
+            content="有人在小区门口打架斗殴。", police_reason="治安案件，需民警处置"
+        )
+        self.assertEqual(response.status_code, 302)
+        order = Order.objects.get()
+        event = order.events.get(action=Action.TRANSFER_POLICE)
+        self.assertEqual(event.reason, "治安案件，需民警处置")
+        self.assertEqual(LinkageMessage.objects.transfers_of(order).count(), 1)
+
+    def test_without_a_reason_nothing_is_recorded_or_sent(self):
+        from hotline.linkage.models import LinkageMessage
+
+        response = self.post(content="有人在小区门口打架斗殴。")
+        self.assertContains(response, "请填写移交110的理由", status_code=400)
+        self.assertFalse(Order.objects.exists())
+        self.assertFalse(LinkageMessage.objects.exists())
+
+    def test_the_intake_screen_offers_the_key(self):
+        page = self.client.get(reverse("orders:intake")).content.decode()
+        self.assertIn('value="police"', page)
+        self.assertIn('data-outcome="police"', page)
