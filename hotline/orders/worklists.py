@@ -142,9 +142,10 @@ BEFORE_DISPATCH = (Status.RECEIVED, Status.PENDING_REVIEW, Status.PENDING_DISPAT
 
 
 def orders_alarming(*, user: User, now: datetime | None = None) -> list[Order]:
-    """Emergencies (Art. 13) and matters the 110 desk transferred (国办发〔2022〕12号) that
-    nobody has dispatched `HOTLINE_EMERGENCY_ALARM_MINUTES` after they came in, oldest first:
-    the alarm on the operating centre's screens, until each is dispatched or closed."""
+    """The alarm on the operating centre's screens, oldest first: a matter the 110 desk
+    transferred (国办发〔2022〕12号) from the moment it arrives until someone accepts it, and
+    emergencies (Art. 13) and 110 transfers nobody has dispatched
+    `HOTLINE_EMERGENCY_ALARM_MINUTES` after they came in, until each is dispatched or closed."""
     now = now or timezone.now()
     since = now - timedelta(minutes=settings.HOTLINE_EMERGENCY_ALARM_MINUTES)
     urgent = (
@@ -152,9 +153,9 @@ def orders_alarming(*, user: User, now: datetime | None = None) -> list[Order]:
         | Q(request_type__is_emergency=True)
         | Q(channel=Channel.LINKAGE_110)
     )
-    qs = order_list(user=user, filters=OrderFilter(), now=now).filter(
-        urgent, status__in=BEFORE_DISPATCH, created_at__lte=since
-    )
+    waiting_for_110 = Q(channel=Channel.LINKAGE_110, status=Status.RECEIVED)
+    late = Q(urgent, status__in=BEFORE_DISPATCH, created_at__lte=since)
+    qs = order_list(user=user, filters=OrderFilter(), now=now).filter(waiting_for_110 | late)
     return list(qs.order_by("created_at", "id")[:20])
 
 

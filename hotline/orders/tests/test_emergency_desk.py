@@ -59,6 +59,17 @@ class AlarmTests(OrderTestCase):
         self.assertEqual(orders_alarming(user=self.operator), [])
         self.assertNotIn(fresh, orders_alarming(user=self.operator))
 
+    def test_a_110_transfer_alarms_from_its_arrival_until_accepted(self):
+        arrived = services.order_create(
+            actor=None,
+            channel=Channel.LINKAGE_110,
+            request_type="help",
+            content="110转来：路灯不亮",
+        )
+        self.assertEqual(orders_alarming(user=self.operator), [arrived])
+        services.order_accept(order=arrived, actor=self.operator)
+        self.assertEqual(orders_alarming(user=self.operator), [])  # minutes not yet up
+
     def test_a_110_transfer_waiting_alarms_and_an_ordinary_order_does_not(self):
         transferred = services.order_create(
             actor=None,
