@@ -25,7 +25,8 @@ from hotline.catalogue.models import (
     MajorIncidentKind,
     RequestType,
 )
-from hotline.incidents.models import DutyContact
+from hotline.incidents.models import DutyContact, Incident
+from hotline.incidents.services import incident_acknowledge
 from hotline.knowledge.services import knowledge_load_demo
 from hotline.orders import services
 from hotline.orders.models import Channel, Order, Satisfaction, Status
@@ -460,4 +461,13 @@ def demo_load(*, orders: int = 400) -> DemoSummary:
     made = 0
     if not Order.objects.exists():
         made = DemoOrders().make(orders)
+        # The month's earlier major incidents were seen to at the time: only a fresh one
+        # (the last day) waits for the host unit's acknowledgement on the demo's banner.
+        reviewer = User.objects.get(username="reviewer")
+        earlier = clock.now() - timedelta(days=1)
+        for incident in Incident.objects.filter(
+            opened_at__lt=earlier, alerts__acknowledged_at__isnull=True
+        ).distinct():
+            with clock.frozen_at(incident.opened_at + timedelta(minutes=4)):
+                incident_acknowledge(incident=incident, actor=reviewer)
     return DemoSummary(accounts_created=accounts, orders_created=made)

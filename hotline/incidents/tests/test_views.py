@@ -1,9 +1,11 @@
 """The incident pages: who sees them, the banner, and the actions' refusals in Chinese."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from hotline.incidents.models import EventKind, State
-from hotline.incidents.tests.base import IncidentTestCase
+from hotline.incidents.tests.base import T0, IncidentTestCase
 
 
 class IncidentPageTests(IncidentTestCase):
@@ -43,6 +45,18 @@ class IncidentPageTests(IncidentTestCase):
         self.assertRedirects(response, "/", fetch_redirect_response=False)
         self.assertNotContains(self.client.get("/"), "重大突发事件待确认")
         self.assertTrue(self.incident.events.filter(kind=EventKind.ACKNOWLEDGED).exists())
+
+    def test_the_banner_names_the_newest_few_and_counts_the_rest(self):
+        others = [
+            self.incident_of(self.major_order(at=T0 + timedelta(minutes=n))) for n in range(1, 5)
+        ]
+        self.client.force_login(self.reviewer)
+        page = self.client.get("/").content.decode()
+        banner = page[page.index("incident-banner") : page.index("</section>")]
+        self.assertIn("5 件", banner)
+        self.assertEqual(banner.count("<li>"), 3)
+        self.assertIn(reverse("incidents:detail", args=[others[-1].pk]), banner)
+        self.assertIn("另有 2 件待确认", banner)
 
     def test_the_banner_is_not_shown_to_a_unit_handler(self):
         self.client.force_login(self.handler_a)
