@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.core.errors import DomainError, NotFound
+from hotline.core.params import id_param
 from hotline.incidents import rules, selectors, services
 from hotline.incidents.forms import CloseForm, LinkForm, RespondForm, SuggestForm
 from hotline.incidents.selectors import IncidentPage
@@ -46,7 +47,11 @@ def suggest_view(request: AuthenticatedRequest) -> HttpResponse:
             place=form.cleaned_data["place"],
             address=form.cleaned_data["address"],
         )
-    return render(request, "incidents/_suggest.html", {"incidents": incidents})
+    # The incident the operator had chosen stays chosen when a refused submit shows the form again.
+    chosen = id_param(request.GET.get("chosen"))
+    if chosen not in {i.pk for i in incidents}:
+        chosen = None
+    return render(request, "incidents/_suggest.html", {"incidents": incidents, "chosen": chosen})
 
 
 @login_required

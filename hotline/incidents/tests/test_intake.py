@@ -38,6 +38,30 @@ class SuggestionTests(IncidentTestCase):
         self.assertContains(response, "关联到此事件")
         self.assertContains(response, f'value="{incident.pk}"')
 
+    def test_the_chosen_incident_stays_chosen_when_the_form_comes_back(self):
+        incident = self.incident_of(self.major_order(at=clock.now()))
+        self.client.force_login(self.operator)
+        response = self.client.post(
+            reverse("orders:intake"),
+            {
+                "request_type": "help",
+                "major_incident": "pollution",
+                "incident": incident.pk,
+                "content": "",
+                "outcome": "register",
+            },
+        )
+        self.assertContains(response, f'"chosen": "{incident.pk}"', status_code=400)
+        part = self.client.get(
+            reverse("incidents:suggest"), {"major_incident": "pollution", "chosen": incident.pk}
+        )
+        self.assertContains(part, f'value="{incident.pk}" checked')
+        self.assertNotContains(part, 'value="" checked')
+        unknown = self.client.get(
+            reverse("incidents:suggest"), {"major_incident": "pollution", "chosen": "999999"}
+        )
+        self.assertContains(unknown, 'value="" checked')
+
     def test_a_unit_handler_gets_404_for_suggestions(self):
         self.client.force_login(self.handler_a)
         response = self.client.get(reverse("incidents:suggest"), {"major_incident": "pollution"})
