@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hotline.env import env_bool, env_int, env_list, env_str, read_or_create_secret
+from hotline.env import env_bool, env_float, env_int, env_list, env_str, read_or_create_secret
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("HOTLINE_VAR_DIR", str(Path.cwd() / "var"))).resolve()
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hotline.callbacks",
     "hotline.cti",
     "hotline.surveys",
+    "hotline.stats",
     "hotline.api",
     "hotline.portal",
     "hotline.open311",
@@ -210,6 +211,12 @@ HOTLINE_DATA_KEY_PATH = env_str("HOTLINE_DATA_KEY_PATH", str(VAR_DIR / "data.key
 HOTLINE_ORDER_PREFIX = env_str("HOTLINE_ORDER_PREFIX", "YL")
 HOTLINE_NAME = env_str("HOTLINE_NAME", "杨凌12345市民热线")
 HOTLINE_DUE_SOON_HOURS = env_int("HOTLINE_DUE_SOON_HOURS", 24)
+# Statistics (hotline/stats): an order counts as signed on time when signed by 24:00 of this
+# many working days after its dispatch; a hotspot is flagged when a category's or place's
+# requests reach this many times its baseline (and at least HOTSPOT_MIN_ORDERS of them).
+HOTLINE_SIGN_LIMIT_WORKING_DAYS = env_int("HOTLINE_SIGN_LIMIT_WORKING_DAYS", 1)
+HOTLINE_HOTSPOT_RATIO = env_float("HOTLINE_HOTSPOT_RATIO", 2.0)
+HOTLINE_HOTSPOT_MIN_ORDERS = env_int("HOTLINE_HOTSPOT_MIN_ORDERS", 3)
 # An Art. 13 emergency is handled at once, around the clock: its unit's limit is counted in
 # clock hours from dispatch, not in working days.
 HOTLINE_EMERGENCY_LIMIT_HOURS = env_int("HOTLINE_EMERGENCY_LIMIT_HOURS", 2)

@@ -276,6 +276,8 @@ class Order(models.Model):
             ),
             models.Index(fields=["request_type", "created_at"], name="order_type_created"),
             models.Index(fields=["lead_unit", "created_at"], name="order_unit_created"),
+            # The orders changed since the statistics' last refresh (stats/counting.py).
+            models.Index(fields=["updated_at"], name="order_updated"),
         ]
 
     def __str__(self) -> str:

@@ -10,10 +10,14 @@ from hotline.callbacks.services import callbacks_auto_close
 from hotline.incidents.services import incidents_escalate
 from hotline.orders.services import notify_due_soon
 from hotline.portal.services import portal_limits_purge
+from hotline.stats.counting import stats_refresh
 
 
 class Command(BaseCommand):
-    help = "Run periodic work: due-date reminders, closing orders that need no callback."
+    help = (
+        "Run periodic work: due-date reminders, closing orders that need no callback, "
+        "incident escalation, the statistics' daily counts."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -26,9 +30,10 @@ class Command(BaseCommand):
             closed = callbacks_auto_close()
             portal_limits_purge()
             escalated = incidents_escalate()
+            counted = stats_refresh()
             self.stdout.write(
                 f"due-soon reminders: {reminded} orders; closed by callback rule: {closed}; "
-                f"incident alerts escalated: {escalated}"
+                f"incident alerts escalated: {escalated}; statistics days counted: {counted}"
             )
             if every <= 0:
                 return
