@@ -14,6 +14,8 @@ urlpatterns = [
     path("incidents/", include("hotline.incidents.urls")),
     path("surveys/", include("hotline.surveys.urls")),
     path("audit/", include("hotline.audit.urls")),
+    path("stats/", include("hotline.stats.urls")),
+    path("public/", include("hotline.stats.public_urls")),
     path("portal/", include("hotline.portal.urls")),
     path("open311/v2/", include("hotline.open311.urls")),
     # Before the ninja API: the 110 desk's signature is over the raw body (hotline/linkage).

@@ -14,6 +14,7 @@ class AuditEntry(AppendOnlyModel):
     class Action(models.TextChoices):
         REVEAL_PERSONAL_DATA = "reveal_personal_data", _("查看个人信息")
         EXPORT = "export", _("数据导出")
+        REPORT_PUBLISH = "report_publish", _("发布统计通报")
         ACCOUNT_CHANGE = "account_change", _("账户变更")
         ROLE_CHANGE = "role_change", _("角色变更")
         PASSWORD_CHANGE = "password_change", _("密码变更")

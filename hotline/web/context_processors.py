@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from hotline.accounts.models import User
 from hotline.cti.rules import may_see_calls
 from hotline.incidents.rules import may_see_incidents
+from hotline.stats.rules import may_read_accountability, may_read_stats
 
 
 def platform(request: HttpRequest) -> dict:
@@ -14,4 +15,6 @@ def platform(request: HttpRequest) -> dict:
         # The navigation's links to capabilities with their own rules of who may see them.
         "NAV_INCIDENTS": staff is not None and may_see_incidents(staff),
         "NAV_CALLS": staff is not None and may_see_calls(staff),
+        "NAV_STATS": staff is not None and may_read_stats(staff),
+        "NAV_ACCOUNTABILITY": staff is not None and may_read_accountability(staff),
     }
