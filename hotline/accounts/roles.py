@@ -52,6 +52,9 @@ CONFIGURATION_MODELS = (
     "knowledge.synonym",
     "incidents.dutycontact",
 )
+# Configuration kept in versions: the system administrator adds a new version, none is ever
+# changed or deleted (e.g. the assessment weights a published report names).
+VERSIONED_CONFIGURATION_MODELS = ("stats.assessmentscheme",)
 # Shown to the system administrator to read only.
 SYSADMIN_READS = (
     "accounts.apitoken",
@@ -76,6 +79,7 @@ ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
                 _permissions(model, "view", "add", "change", "delete")
                 for model in CONFIGURATION_MODELS
             ),
+            *(_permissions(model, "view", "add") for model in VERSIONED_CONFIGURATION_MODELS),
             *(_permissions(model, "view") for model in SYSADMIN_READS),
             _permissions("accounts.user", "view", "add", "change"),
         )
