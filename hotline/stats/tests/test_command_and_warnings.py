@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -111,7 +112,7 @@ class SchemeTest(NovemberTestCase):
         self.assertEqual(first.figures["scheme"]["version"], 1)
 
     def test_weights_must_add_up(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             scheme_add(
                 actor=self.sysadmin,
                 scheme=AssessmentScheme(unit_response=Decimal("0.50")),
