@@ -26,9 +26,9 @@ from hotline.catalogue.models import (
     RescueLine,
 )
 from hotline.core.errors import InvalidInput, NotAllowed
+from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_REASON, MAX_TEXT, MAX_TITLE, clean_text
 from hotline.knowledge.models import SearchOutcome
 from hotline.knowledge.searchlog import SearchRecord, knowledge_searches_record
-from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_REASON, MAX_TEXT, MAX_TITLE, clean_text
 from hotline.linkage import outbox as linkage
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Channel, CloseReason, Order, Status, SupervisionChannel
