@@ -254,11 +254,9 @@ def knowledge_gaps(*, start: date, end: date, limit: int = 20) -> list[Knowledge
             gap.examples.append(query)
         if number not in numbers[category_id]:
             numbers[category_id].append(number)
-    for category_id, gap in groups.items():
-        gap.terms = sorted(words[category_id].items(), key=lambda item: (-item[1], item[0]))[
-            :GAP_TERMS
-        ]
-        gap.order_count = len(numbers[category_id])
-        gap.order_numbers = numbers[category_id][:GAP_ORDERS]
+    for key, gap in groups.items():
+        gap.terms = sorted(words[key].items(), key=lambda item: (-item[1], item[0]))[:GAP_TERMS]
+        gap.order_count = len(numbers[key])
+        gap.order_numbers = numbers[key][:GAP_ORDERS]
     ranked = sorted(groups.values(), key=lambda gap: (-gap.searches, gap.category_name))
     return ranked[: max(0, limit)]
