@@ -1,6 +1,7 @@
 """Forms of the knowledge base. Each validates the input and calls one service function; a
 refused change comes back as a form error and the page keeps what was typed."""
 
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from django import forms
@@ -16,6 +17,46 @@ from hotline.units.models import MEMBER_KINDS, Unit
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class UsePeriodForm(forms.Form):
+    """The period of the knowledge-base use page: local dates, both included; by default the
+    last 30 days up to today."""
+
+    DEFAULT_DAYS = 30
+    MAX_DAYS = 366
+
+    start = DateField(
+        label=_("起始日期"),
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": _("请按“年-月-日”填写起始日期,如 2026-11-01。")},
+    )
+    end = DateField(
+        label=_("截止日期"),
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": _("请按“年-月-日”填写截止日期,如 2026-11-30。")},
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        end = data.get("end") or self.today
+        start = data.get("start") or end - timedelta(days=self.DEFAULT_DAYS - 1)
+        if start > end:
+            raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
+        if (end - start).days + 1 > self.MAX_DAYS:
+            raise forms.ValidationError(
+                _("统计区间最长 %(days)d 天。"), params={"days": self.MAX_DAYS}
+            )
+        data["start"], data["end"] = start, end
+        return data
 
 
 class EntryForm(forms.Form):

@@ -206,3 +206,66 @@ def split_words(text: str) -> list[str]:
             if word and word not in seen:
                 seen.append(word)
     return seen
+
+
+class SearchSource(models.TextChoices):
+    INTAKE = "intake", _("受理界面")
+    PAGE = "page", _("知识库页面")
+
+
+class SearchOutcome(models.TextChoices):
+    """What followed a search made on the intake screen (Art. 14(1)), set when the intake was
+    submitted. Searches made on the knowledge page lead to no order and have none."""
+
+    ANSWERED_FROM_ENTRY = "answered_from_entry", _("依据知识条目直接答复")
+    ANSWERED_FREE = "answered_free", _("未用知识条目直接答复")
+    DISPATCHED = "dispatched", _("派单或提交审核")
+    OTHER = "other", _("其他(不予受理、并单、移交110、仅登记)")
+
+
+class SearchLog(AppendOnlyModel):
+    """One settled knowledge search by a member of staff: what was asked (personal numbers
+    masked, `masking.query_mask`), its terms, the results shown and, for a search on the
+    intake screen, the order that call became and what the operator did with it. The source
+    of the knowledge-base use and gap figures (Art. 10, 14(1)). Written once, when the intake
+    is submitted (or the page search settles), never changed."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("检索人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(_("来源"), max_length=10, choices=SearchSource.choices)
+    query = models.CharField(_("检索内容(已脱敏)"), max_length=200)
+    terms = models.JSONField(_("检索词"), default=list, blank=True)
+    result_refs = models.JSONField(_("显示的结果"), default=list, blank=True)
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("工单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(
+        _("结果"), max_length=24, choices=SearchOutcome.choices, blank=True, default=""
+    )
+    entry_ref = models.CharField(
+        _("答复所依据的条目"),
+        max_length=40,
+        blank=True,
+        help_text=_("KB-<编号> 或 UNIT-<单位代码>"),
+    )
+
+    class Meta:
+        verbose_name = _("知识库检索记录")
+        verbose_name_plural = _("知识库检索记录")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["outcome", "at"], name="kb_search_outcome_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.query}"

@@ -7,6 +7,8 @@
   leads and host reviewers for any unit.
 - Publishing: host reviewers only (the host unit publishes).
 - Withdrawing a published entry: host reviewers, and the owning unit's manager or leader.
+- The figures of the knowledge base's use and gaps (Art. 10, 14(1)): the host unit's
+  reviewers and the supervising unit, who ask the member units for missing content.
 - Unpublished entries are seen by those who may edit them and by host reviewers; everyone
   else is told they do not exist.
 """
@@ -27,12 +29,18 @@ READER_ROLES = frozenset({*CENTRE_ROLES, Role.REVIEWER, Role.SUPERVISOR, Role.AU
 ANY_UNIT_EDITOR_ROLES = frozenset({Role.OPERATOR_LEAD, Role.REVIEWER})
 UNIT_WITHDRAW_ROLES = frozenset({Role.MANAGER, Role.LEADER})
 EDITABLE_STATES = frozenset({EntryState.DRAFT, EntryState.PENDING})
+USE_ROLES = frozenset({Role.REVIEWER, Role.SUPERVISOR})
 
 
 def may_search(user: User) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.has_role(*READER_ROLES) or user.is_unit_staff
+
+
+def may_view_use(user: User) -> bool:
+    """May read how the knowledge base answered calls and what it lacked (知识库使用与缺口)."""
+    return user.is_authenticated and user.is_active and user.has_role(*USE_ROLES)
 
 
 def _is_unit_staff_of(user: User, unit_id: int | None) -> bool:

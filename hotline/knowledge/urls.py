@@ -8,6 +8,7 @@ urlpatterns = [
     path("search/", views.search_results_view, name="results"),
     path("manage/", views.manage_view, name="manage"),
     path("manage/new/", views.entry_create_view, name="create"),
+    path("use/", views.use_view, name="use"),
     path("units/", views.directory_view, name="directory"),
     path("units/<int:pk>/", views.unit_view, name="unit"),
     path("<int:pk>/", views.entry_detail_view, name="detail"),

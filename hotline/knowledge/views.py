@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hotline.core.errors import DomainError
 from hotline.knowledge import permissions, services
-from hotline.knowledge.forms import ACTION_FORMS, DirectoryForm, EntryForm
+from hotline.knowledge.forms import ACTION_FORMS, DirectoryForm, EntryForm, UsePeriodForm
 from hotline.knowledge.models import EntryState
 from hotline.knowledge.search import MAX_QUERY, knowledge_search
 from hotline.knowledge.selectors import (
@@ -26,6 +26,8 @@ from hotline.knowledge.selectors import (
     entries_pending_review,
     entry_get_for_user,
     entry_history,
+    knowledge_gaps,
+    knowledge_use,
 )
 from hotline.units.models import Unit
 from hotline.web.http import AuthenticatedRequest
@@ -62,6 +64,7 @@ def search_view(request: AuthenticatedRequest) -> HttpResponse:
     _require_search(request)
     context = _search_context(request)
     context["may_draft"] = permissions.may_draft(request.user)
+    context["may_view_use"] = permissions.may_view_use(request.user)
     return render(request, "knowledge/search.html", context)
 
 
@@ -201,6 +204,7 @@ def manage_view(request: AuthenticatedRequest) -> HttpResponse:
             "queue": entries_pending_review(user=request.user),
             "query": urlencode(params),
             "today": services.local_today(),
+            "may_view_use": permissions.may_view_use(request.user),
         },
     )
 
@@ -243,3 +247,24 @@ def unit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {"unit": unit, "form": form, "entries": entries},
         status=status,
     )
+
+
+@login_required
+@require_GET
+def use_view(request: AuthenticatedRequest) -> HttpResponse:
+    """知识库使用与缺口 (Art. 10, 14(1)): how often calls were answered from the knowledge base,
+    with which entries, and what operators searched for in vain, by theme and responsible
+    unit. The host unit's reviewers and the supervising unit only."""
+    if not permissions.may_view_use(request.user):
+        raise PermissionDenied(_("无权查看知识库使用情况。"))
+    form = UsePeriodForm(request.GET or {}, today=services.local_today())
+    context: dict = {"form": form}
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        context.update(
+            start=start,
+            end=end,
+            use=knowledge_use(start=start, end=end),
+            gaps=knowledge_gaps(start=start, end=end),
+        )
+    return render(request, "knowledge/use.html", context, status=200 if form.is_valid() else 400)

@@ -22,6 +22,7 @@ from hotline.core.forms import (
     text_field,
 )
 from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_REASON, MAX_TEXT
+from hotline.knowledge.searchlog import SearchRecord, searches_parse
 from hotline.orders.models import Order, SupervisionChannel
 from hotline.orders.rules import orders_visible_to
 from hotline.orders.services import Decision, Outcome, Request
@@ -90,6 +91,9 @@ class IntakeForm(forms.Form):
     )
     answer = text_field(_("答复内容"), limit=MAX_TEXT, required=False, rows=4)
     knowledge_ref = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+    # The settled knowledge searches of this call, kept by the intake script (a JSON list);
+    # bounded and checked by `searches_parse`, which drops what is malformed.
+    kb_searches = forms.CharField(required=False, widget=forms.HiddenInput)
     exclusion = ModelChoiceField(
         label=_("不予受理情形（第十二条）"), queryset=ExclusionReason.objects.none(), required=False
     )
@@ -141,6 +145,9 @@ class IntakeForm(forms.Form):
         if target is None:
             raise forms.ValidationError(_("找不到工单 %(number)s。"), params={"number": number})
         return target
+
+    def clean_kb_searches(self) -> list[SearchRecord]:
+        return searches_parse(self.cleaned_data["kb_searches"])
 
     def clean_merge_into(self) -> Order | None:
         number = self.cleaned_data["merge_into"].strip()
@@ -230,3 +237,6 @@ class IntakeForm(forms.Form):
             police_reason=data["police_reason"],
             related=data["related"],
         )
+
+    def to_searches(self) -> list[SearchRecord]:
+        return self.cleaned_data["kb_searches"]

@@ -27,6 +27,8 @@ from hotline.catalogue.models import (
 )
 from hotline.core.errors import InvalidInput, NotAllowed
 from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_REASON, MAX_TEXT, MAX_TITLE, clean_text
+from hotline.knowledge.models import SearchOutcome
+from hotline.knowledge.searchlog import SearchRecord, knowledge_searches_record
 from hotline.linkage import outbox as linkage
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Channel, CloseReason, Order, Status, SupervisionChannel
@@ -366,15 +368,49 @@ def _propose_to_review(*, order: Order, actor: User, decision: Decision) -> Orde
     )
 
 
+# What the knowledge searches of a call led to (Art. 14(1)), by the operator's decision.
+SEARCH_OUTCOMES = {
+    Outcome.DISPATCH: SearchOutcome.DISPATCHED,
+    Outcome.REVIEW: SearchOutcome.DISPATCHED,
+    Outcome.ANSWER: SearchOutcome.ANSWERED_FREE,  # from an entry when it names one
+    Outcome.NOT_ACCEPT: SearchOutcome.OTHER,
+    Outcome.MERGE: SearchOutcome.OTHER,
+    Outcome.POLICE: SearchOutcome.OTHER,
+    Outcome.REGISTER: SearchOutcome.OTHER,
+}
+
+
 @transaction.atomic
-def order_intake(*, actor: User, request: Request, decision: Decision) -> Order:
+def order_intake(
+    *, actor: User, request: Request, decision: Decision, searches: Sequence[SearchRecord] = ()
+) -> Order:
     """Record a phone request and carry out the operator's decision, all or nothing.
 
     Dispatching to a unit other than the proposed one needs a reason, which is kept in the
     dispatch record (国办函〔2025〕66号: duties are not pushed down without a reason).
+
+    The knowledge `searches` the operator made during the call are recorded in the same
+    transaction, linked to the order and to what followed (Art. 10, 14(1): the host unit
+    sees what the knowledge base answered and what it lacked).
     """
     if decision.outcome not in Outcome.values:
         raise InvalidInput(_("请选择处理方式。"))
+    order = _intake_decide(actor=actor, request=request, decision=decision)
+    if searches:
+        outcome = SEARCH_OUTCOMES[Outcome(decision.outcome)]
+        if outcome == SearchOutcome.ANSWERED_FREE and decision.knowledge_ref:
+            outcome = SearchOutcome.ANSWERED_FROM_ENTRY
+        knowledge_searches_record(
+            actor=actor,
+            searches=searches,
+            order=order,
+            outcome=outcome,
+            entry_ref=decision.knowledge_ref,
+        )
+    return order
+
+
+def _intake_decide(*, actor: User, request: Request, decision: Decision) -> Order:
     order = order_create(
         actor=actor,
         channel=Channel.PHONE,

@@ -37,7 +37,10 @@ def intake_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             order = order_intake(
-                actor=request.user, request=form.to_request(), decision=form.to_decision()
+                actor=request.user,
+                request=form.to_request(),
+                decision=form.to_decision(),
+                searches=form.to_searches(),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

@@ -72,6 +72,33 @@
       kb.dispatchEvent(new Event("search"));
     });
   }
+  // The settled knowledge searches of this call travel with the form and are recorded with
+  // the order (Art. 10, 14(1)): a query that only extends or shortens the one before it (the
+  // panel searching while the operator types) replaces it. Ages, not clock times, are sent,
+  // so the operator's clock does not matter. A refused submit hands the list back.
+  const kbField = form.querySelector("[name=kb_searches]");
+  let searches = [];
+  try {
+    const now = Date.now();
+    searches = JSON.parse((kbField && kbField.value) || "[]").map((s) => ({ q: s.q, refs: s.refs || [], t: now - (s.age || 0) * 1000 }));
+  } catch (err) { searches = []; }
+  document.body.addEventListener("htmx:afterSwap", (e) => {
+    if (e.target.id !== "kb-box") return;
+    const list = e.target.querySelector("#kb-results");
+    const q = list ? (list.dataset.query || "").trim() : "";
+    if (!q) return;
+    const refs = Array.from(list.querySelectorAll(".kb-hit")).slice(0, 5).map((li) => li.dataset.ref);
+    const search = { q, refs, t: Date.now() };
+    const last = searches[searches.length - 1];
+    if (last && (q.startsWith(last.q) || last.q.startsWith(q))) searches[searches.length - 1] = search;
+    else searches.push(search);
+    if (searches.length > 20) searches.shift();
+  });
+  form.addEventListener("submit", () => {
+    if (!kbField) return;
+    const now = Date.now();
+    kbField.value = JSON.stringify(searches.map((s) => ({ q: s.q, refs: s.refs, age: Math.max(0, Math.round((now - s.t) / 1000)) })));
+  });
   document.addEventListener("click", (e) => {
     const use = e.target.closest(".kb-use");
     if (use) {
