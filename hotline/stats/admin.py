@@ -10,7 +10,10 @@ from hotline.stats.services import scheme_add
 
 @admin.register(AssessmentScheme)
 class AssessmentSchemeAdmin(admin.ModelAdmin):
-    """The assessment weights: a new version is added, none is changed (reports name theirs)."""
+    """The assessment weights: a new version is added, none is changed (reports name theirs).
+    Each version is written to the audit trail by `scheme_add`."""
+
+    audited = True
 
     list_display = [
         "version",

@@ -399,6 +399,44 @@ OPERATOR_SCORE_FORMULA = _(
 )
 
 
+# How the dashboard and the reports group the hotline's figures.
+HOTLINE_GROUPS = (
+    (
+        _("话务"),
+        (
+            "calls_received",
+            "calls_answered",
+            "connect_rate",
+            "answered_in_target_rate",
+            "average_wait",
+            "average_talk",
+            "calls_made",
+            "missed_calls",
+            "missed_return_rate",
+        ),
+    ),
+    (
+        _("受理"),
+        (
+            "received",
+            "accepted",
+            "not_accepted",
+            "answered_at_once",
+            "direct_answer_rate",
+            "knowledge_rate",
+            "dispatched",
+            "merged",
+        ),
+    ),
+    (_("紧急与联动"), ("emergency", "to_110", "from_110", "incidents")),
+    (
+        _("办理"),
+        ("on_time_rate", "overdue", "extended", "returned", "reopened", "urged", "supervised"),
+    ),
+    (_("回访与满意度"), ("satisfaction_rate", "unsatisfied", "callback_reach_rate")),
+)
+
+
 def display(figure: Figure, value: float | int | None) -> str:
     """A figure's value as people read it: 1,234 / 96.2% / 38 秒."""
     if value is None:

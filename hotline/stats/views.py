@@ -22,7 +22,12 @@ from hotline.stats import charts, rules, services
 from hotline.stats.counting import local_day
 from hotline.stats.drilldown import drillable, figure_orders
 from hotline.stats.excel import figures_workbook
-from hotline.stats.figures import HOTLINE_FIGURE, OPERATOR_SCORE_FORMULA, SCORE_FORMULA
+from hotline.stats.figures import (
+    HOTLINE_FIGURE,
+    HOTLINE_GROUPS,
+    OPERATOR_SCORE_FORMULA,
+    SCORE_FORMULA,
+)
 from hotline.stats.forms import PeriodForm
 from hotline.stats.models import Report
 from hotline.stats.periods import Period, parse_day, period_range
@@ -83,14 +88,9 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
         "period": period,
         "previous": period.previous(),
         "figures": figures,
+        "computed_at": now,
         "own_unit": own_unit,
-        "tiles": [
-            row
-            for row in figures["hotline"]
-            if own_unit is None
-            or row["key"]
-            in {"received", "dispatched", "on_time_rate", "overdue", "satisfaction_rate"}
-        ],
+        "groups": _groups(figures["hotline"], unit=own_unit is not None),
         "trend": charts.trend(
             [(parse_day(day), value) for day, value in figures["daily"]["received"]]  # type: ignore[misc]
         ),
@@ -138,6 +138,32 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
             )
         }
     return render(request, "stats/dashboard.html", context)
+
+
+# What a member unit's own dashboard shows of the hotline's figures (of its orders).
+UNIT_TILES = {
+    "received",
+    "dispatched",
+    "on_time_rate",
+    "overdue",
+    "extended",
+    "returned",
+    "reopened",
+    "urged",
+    "supervised",
+    "satisfaction_rate",
+    "unsatisfied",
+}
+
+
+def _groups(rows: list[dict], *, unit: bool) -> list[tuple[str, list[dict]]]:
+    by_key = {row["key"]: row for row in rows}
+    groups = []
+    for label, keys in HOTLINE_GROUPS:
+        shown = [by_key[key] for key in keys if not unit or key in UNIT_TILES]
+        if shown:
+            groups.append((str(label), shown))
+    return groups
 
 
 def _quality(period: Period) -> dict | None:

@@ -3,7 +3,11 @@ for one unit."""
 
 from datetime import date
 
+from django.test import SimpleTestCase
+
 from hotline.stats import counting
+from hotline.stats.counting import order_counters
+from hotline.stats.figures import HOTLINE_FIGURE, HOTLINE_FIGURES, HOTLINE_GROUPS
 from hotline.stats.models import CountedDay, DailyCount
 from hotline.stats.periods import Period, period_of
 from hotline.stats.selectors import period_figures
@@ -151,3 +155,36 @@ class StoredDaysTest(NovemberTestCase):
         counting.stats_refresh(now=NOW)
         counting.refresh_days([date(2026, 11, 12)], now=NOW)
         self.assertEqual(DailyCount.objects.count(), rows)
+
+
+class DefinitionsTest(SimpleTestCase):
+    def test_every_hotline_figure_is_in_exactly_one_group(self):
+        grouped = [key for _label, keys in HOTLINE_GROUPS for key in keys]
+        self.assertEqual(sorted(grouped), sorted(figure.key for figure in HOTLINE_FIGURES))
+
+    def test_every_figure_has_a_formula_and_known_counters(self):
+        known = set(order_counters(NOW)) | {
+            "calls_received",
+            "calls_answered",
+            "calls_answered_in_target",
+            "wait_total",
+            "wait_calls",
+            "talk_total",
+            "talk_calls",
+            "calls_made",
+            "missed_calls",
+            "missed_returned",
+            "to_110",
+            "incidents",
+            "callback_attempts",
+            "callback_reached",
+        }
+        for figure in HOTLINE_FIGURES:
+            self.assertTrue(str(figure.formula), figure.key)
+            for name in (*figure.numerator, *figure.denominator):
+                self.assertIn(name.lstrip("-"), known, figure.key)
+
+    def test_rates_are_formed_from_period_sums(self):
+        figure = HOTLINE_FIGURE["connect_rate"]
+        self.assertAlmostEqual(figure.value({"calls_answered": 3, "calls_received": 4}.get), 0.75)
+        self.assertIsNone(figure.value({"calls_answered": 0, "calls_received": 0}.get))
