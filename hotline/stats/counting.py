@@ -511,22 +511,36 @@ def period_counts(
     return counts
 
 
+# Consecutive days counted together in one pass (and stored in one transaction).
+REFRESH_CHUNK_DAYS = 31
+
+
 def refresh_days(days: Iterable[date], *, now: datetime | None = None) -> int:
-    """Count the given days again and store them, each day in one transaction: its rows are
-    replaced as a whole, so a reader sees the old day or the new one, never a mixture."""
+    """Count the given days again and store them: consecutive days in one pass of up to
+    `REFRESH_CHUNK_DAYS`, each pass in one transaction that replaces its days' rows as a
+    whole, so a reader sees a day's old counts or its new ones, never a mixture."""
     done = 0
-    for day in sorted(set(days)):
-        started = timezone.now()
-        rows = count_raw(day, day, now=now)
-        with transaction.atomic():
-            DailyCount.objects.filter(day=day).delete()
-            DailyCount.objects.bulk_create(
-                DailyCount(day=d, counter=c, dimension=dim, key=k, value=v)
-                for d, c, dim, k, v in rows
-                if d == day
-            )
-            CountedDay.objects.update_or_create(day=day, defaults={"computed_at": started})
-        done += 1
+    for first, last in runs(days):
+        while first <= last:
+            chunk_end = min(last, first + timedelta(days=REFRESH_CHUNK_DAYS - 1))
+            started = timezone.now()
+            rows = count_raw(first, chunk_end, now=now)
+            with transaction.atomic():
+                DailyCount.objects.filter(day__gte=first, day__lte=chunk_end).delete()
+                DailyCount.objects.bulk_create(
+                    (
+                        DailyCount(day=d, counter=c, dimension=dim, key=k, value=v)
+                        for d, c, dim, k, v in rows
+                        if first <= d <= chunk_end
+                    ),
+                    batch_size=2000,
+                )
+                CountedDay.objects.filter(day__gte=first, day__lte=chunk_end).delete()
+                CountedDay.objects.bulk_create(
+                    CountedDay(day=day, computed_at=started) for day in days_of(first, chunk_end)
+                )
+            done += (chunk_end - first).days + 1
+            first = chunk_end + timedelta(days=1)
     return done
 
 
