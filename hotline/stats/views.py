@@ -103,6 +103,23 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
         "by_channel": _distribution(period, figures, "channel", names["channel"], unit_code),
         "by_category": _distribution(period, figures, "category", names["category"], unit_code),
         "by_place": _distribution(period, figures, "place", {}, unit_code),
+        "by_exclusion": charts.bars(
+            [
+                (
+                    names["exclusion"].get(key, key),
+                    value,
+                    f"{value:,}",
+                    _link(period, "not_accepted", unit_code, "exclusion", key),
+                )
+                for key, value in figures["not_accepted_by_reason"].items()
+            ]
+        ),
+        "by_supervision": charts.bars(
+            [
+                (names["supervision"].get(key, key), value, f"{value:,}", "")
+                for key, value in figures["by_supervision"].items()
+            ]
+        ),
         "by_hour": charts.bars(
             [(f"{int(h):02d} 时", v, str(v), "") for h, v in figures["by_hour"].items() if v],
             limit=24,
