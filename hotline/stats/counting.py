@@ -18,11 +18,11 @@ are taken from the assignments, the history and the urges rather than the curren
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -513,6 +513,11 @@ def period_counts(
 
 # Consecutive days counted together in one pass (and stored in one transaction).
 REFRESH_CHUNK_DAYS = 31
+# How far before its start a refresh vouches for the counts: a change written (its
+# `updated_at` taken) before the refresh began but committed after it looked is caught by the
+# next refresh, as long as no transaction runs longer than this.
+WATERMARK_MARGIN = timedelta(minutes=5)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def refresh_days(days: Iterable[date], *, now: datetime | None = None) -> int:
@@ -526,6 +531,8 @@ def refresh_days(days: Iterable[date], *, now: datetime | None = None) -> int:
             started = timezone.now()
             rows = count_raw(first, chunk_end, now=now)
             with transaction.atomic():
+                # One refresh at a time stores days (two ticks overlapping wait for each other).
+                Watermark.objects.select_for_update().filter(pk=1).first()
                 DailyCount.objects.filter(day__gte=first, day__lte=chunk_end).delete()
                 DailyCount.objects.bulk_create(
                     (
@@ -553,18 +560,17 @@ def stats_refresh(*, now: datetime | None = None) -> int:
     today = local_day(now)
     last = today - timedelta(days=LIVE_DAYS)
     first_order = Order.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    mark = Watermark.objects.filter(pk=1).first()
+    if mark is None:
+        # The first refresh: every day is due; the row exists from now on for the lock that
+        # keeps two refreshes from storing days at once (`refresh_days`).
+        mark, _created = Watermark.objects.get_or_create(pk=1, defaults={"valid_at": EPOCH})
     if first_order is None:
-        Watermark.objects.update_or_create(pk=1, defaults={"valid_at": started})
+        Watermark.objects.filter(pk=1).update(valid_at=started - WATERMARK_MARGIN)
         return 0
     counted = set(CountedDay.objects.values_list("day", flat=True))
     due = {day for day in days_of(local_day(first_order), last) if day not in counted}
-    mark = Watermark.objects.filter(pk=1).first()
-    if mark is not None:
-        due.update(day for day in changed_days(mark.valid_at, now) if day <= last)
+    due.update(day for day in changed_days(mark.valid_at, now) if day <= last)
     done = refresh_days(due, now=now)
-    Watermark.objects.update_or_create(pk=1, defaults={"valid_at": started})
+    Watermark.objects.filter(pk=1).update(valid_at=started - WATERMARK_MARGIN)
     return done
-
-
-def latest_change() -> datetime | None:
-    return Order.objects.aggregate(latest=Max("updated_at"))["latest"]

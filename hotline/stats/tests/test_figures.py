@@ -1,7 +1,7 @@
 """Every figure on the hand-made November (`base.py`), computed live, from stored days, and
 for one unit."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.test import SimpleTestCase
 
@@ -188,3 +188,21 @@ class DefinitionsTest(SimpleTestCase):
         figure = HOTLINE_FIGURE["connect_rate"]
         self.assertAlmostEqual(figure.value({"calls_answered": 3, "calls_received": 4}.get), 0.75)
         self.assertIsNone(figure.value({"calls_answered": 0, "calls_received": 0}.get))
+
+
+class LateCommitTest(NovemberTestCase):
+    def test_a_change_committed_after_the_refresh_looked_is_still_seen(self):
+        from hotline.orders.models import Order
+        from hotline.stats.models import Watermark
+
+        counting.stats_refresh(now=NOW)
+        began = Watermark.objects.get().valid_at + counting.WATERMARK_MARGIN
+        o4 = self.orders["o4"]
+        # A transaction took its updated_at a minute before the refresh began and committed
+        # only after: its day must still count as changed.
+        Order.objects.filter(pk=o4.pk).update(
+            request_type_id="help", updated_at=began - timedelta(minutes=1)
+        )
+        figures = period_figures(period=NOVEMBER, now=NOW)
+        self.assertEqual(figures["by_type"]["help"], 6)
+        self.assertIn(date(2026, 11, 10), counting.stale_days(NOVEMBER.start, NOVEMBER.end, NOW))
