@@ -684,8 +684,8 @@ def demo_load(*, orders: int = DEFAULT_ORDERS, days: int = DEFAULT_DAYS) -> Demo
         history = DemoOrders(days=days)
         made = history.make(orders)
         history.abandoned_calls()
+        demo_survey(rng=history.rng, roster=history.roster, now=history.now, dialler=history.calls)
         calls = history.calls.counts.total
-        demo_survey(rng=history.rng, roster=history.roster, now=history.now)
         # The month's earlier major incidents were seen to at the time: only a fresh one
         # (the last day) waits for the host unit's acknowledgement on the demo's banner.
         reviewer = User.objects.get(username="reviewer")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hotline import clock
 from hotline.accounts.models import User
+from hotline.demo.calls import DemoCalls
 from hotline.demo.seats import Roster
 from hotline.surveys import calls, services, targets
 from hotline.surveys.models import Campaign, Question, QuestionKind, Target, TargetStatus
@@ -64,11 +65,13 @@ def _working_moment(rng: random.Random, day: datetime) -> datetime:
     return local.replace(hour=rng.choice([9, 10, 10, 11, 14, 15, 15, 16]), minute=rng.randrange(60))
 
 
-def demo_survey(*, rng: random.Random, roster: Roster, now: datetime) -> Campaign | None:
+def demo_survey(
+    *, rng: random.Random, roster: Roster, now: datetime, dialler: DemoCalls | None = None
+) -> Campaign | None:
     """Create the demo's running survey once (nothing when a campaign exists): drafted 27 days
     before `now`, past callers approved and drawn, started 21 days ago, then called day by day
     by the seats on duty — answered, not reached (another day), refused, and a few answered on
-    the web link."""
+    the web link. With `dialler`, each survey call is an outbound call in the call records."""
     if Campaign.objects.exists():
         return None
     reviewer, supervisor = (
@@ -138,8 +141,16 @@ def demo_survey(*, rng: random.Random, roster: Roster, now: datetime) -> Campaig
             _seat, agent = roster.on_duty(moment)
             with transaction.atomic(), clock.frozen_at(moment):
                 calls.target_open(target=target, actor=agent)
+            outcome = rng.random()
+            if dialler is not None:
+                with transaction.atomic():
+                    dialler.outbound(
+                        agent=agent,
+                        phone=target.phone,
+                        at=moment + timedelta(minutes=1),
+                        reached=not 0.5 <= outcome < 0.9,
+                    )
             with transaction.atomic(), clock.frozen_at(moment + timedelta(minutes=5)):
-                outcome = rng.random()
                 if outcome < 0.5:
                     calls.response_record(
                         target=target, actor=agent, answers=_answers(rng, questions)

@@ -15,7 +15,7 @@ from hotline.demo.seats import SEATS, shift_of
 from hotline.knowledge.models import Entry
 from hotline.orders.choices import FINAL_STATES
 from hotline.orders.models import Channel, Order, OrderEvent, Status
-from hotline.surveys.models import Campaign, CampaignStatus, Response, TargetStatus
+from hotline.surveys.models import Attempt, Campaign, CampaignStatus, Response, TargetStatus
 
 
 class DemoHistoryTests(TestCase):
@@ -86,6 +86,13 @@ class DemoHistoryTests(TestCase):
         self.assertIn(TargetStatus.COMPLETED, statuses)
         self.assertIn(TargetStatus.PENDING, statuses)
         self.assertTrue(Response.objects.filter(target__campaign=campaign).exists())
+        # Each survey call made from the list is in the call records too, as an outbound call.
+        dialled = Attempt.objects.filter(target__campaign=campaign)
+        self.assertTrue(dialled.filter(reached=False).exists())
+        self.assertGreaterEqual(
+            Call.objects.filter(direction="out").count(),
+            dialled.count() + CallbackAttempt.objects.count(),
+        )
 
     def test_a_water_outage_shows_as_a_hotspot_in_the_last_days(self):
         recent = Order.objects.filter(
