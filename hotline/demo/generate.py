@@ -75,7 +75,7 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅文斌晓东海燕玉兰志刚"
 
 
-DEFAULT_ORDERS = 1100
+DEFAULT_ORDERS = 1000
 DEFAULT_DAYS = 120
 # Relative volume by local weekday (Monday first) and by local hour.
 WEEKDAY_WEIGHTS = (1.15, 1.05, 1.0, 1.0, 0.95, 0.65, 0.6)
