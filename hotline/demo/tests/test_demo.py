@@ -10,7 +10,8 @@ from hotline.accounts.roles import Role
 from hotline.callbacks.models import CallbackAttempt, MissedCall
 from hotline.catalogue.services import catalogue_load
 from hotline.cti.models import Call
-from hotline.demo.generate import OUTAGE_PLACE, OUTAGE_SHARE, demo_accounts, demo_load
+from hotline.demo.accounts import demo_accounts
+from hotline.demo.generate import OUTAGE_PLACE, OUTAGE_SHARE, demo_load
 from hotline.demo.seats import SEATS, shift_of
 from hotline.knowledge.models import Entry
 from hotline.orders.choices import FINAL_STATES

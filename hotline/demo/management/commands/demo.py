@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from hotline.catalogue.services import catalogue_load
-from hotline.demo.generate import DEFAULT_ORDERS, DEMO_PASSWORD, demo_account_lines, demo_load
+from hotline.demo.accounts import DEMO_PASSWORD, demo_account_lines
+from hotline.demo.generate import DEFAULT_ORDERS, demo_load
 from hotline.linkage.simulator import ENDPOINT
 from hotline.privacy.crypto import ensure_key_file
 
