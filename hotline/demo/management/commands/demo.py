@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from hotline.catalogue.services import catalogue_load
-from hotline.demo.generate import DEMO_PASSWORD, demo_account_lines, demo_load
+from hotline.demo.accounts import DEMO_PASSWORD, demo_account_lines
+from hotline.demo.generate import DEFAULT_ORDERS, demo_load
 from hotline.linkage.simulator import ENDPOINT
 from hotline.privacy.crypto import ensure_key_file
 
@@ -43,7 +44,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
         parser.add_argument(
-            "--orders", type=int, default=400, help="demo orders to generate into an empty database"
+            "--orders",
+            type=int,
+            default=DEFAULT_ORDERS,
+            help="demo orders to generate into an empty database",
         )
         parser.add_argument("--no-serve", action="store_true", help="prepare the data and exit")
 
@@ -64,7 +68,8 @@ class Command(BaseCommand):
         )
         summary = demo_load(orders=orders)
         self.stdout.write(
-            f"Demo data: {summary.accounts_created} accounts and {summary.orders_created} orders created."
+            f"Demo data: {summary.accounts_created} accounts, {summary.orders_created} orders"
+            f" and {summary.calls_created} calls created."
         )
         self.stdout.write(
             self.style.SUCCESS(f"\n演示账户（密码均为 {DEMO_PASSWORD}，仅限演示环境）：")
