@@ -41,9 +41,12 @@ from hotline.demo.seats import Roster
 from hotline.demo.survey import demo_survey
 from hotline.incidents.models import DutyContact, Incident
 from hotline.incidents.services import incident_acknowledge
+from hotline.knowledge.demo import knowledge_searches_load_demo
+from hotline.knowledge.search import knowledge_search
 from hotline.knowledge.services import knowledge_load_demo
 from hotline.orders import services
 from hotline.orders.models import Channel, Order, Satisfaction, Status
+from hotline.stats.demo import stats_load_demo
 from hotline.units.models import Place, Unit
 
 DATA = Path(__file__).resolve().parent / "data" / "requests.jsonl"
@@ -387,11 +390,14 @@ class DemoOrders:
             if unit is None or (
                 record["type"] == "consult" and rng.random() < min(0.9, 0.5 * seat.at_once)
             ):
+                # The entry the operator answered from, as the intake screen records it; a few
+                # answers are given without one (the gaps of /knowledge/use/).
+                found = knowledge_search(query=text, limit=1) if rng.random() < 0.85 else []
                 return services.order_answer(
                     order=order,
                     actor=op,
-                    answer="已依据知识库向来电人解答，来电人表示清楚。",
-                    knowledge_ref="KB",
+                    answer=found[0].answer if found else "已向来电人解答，来电人表示清楚。",
+                    knowledge_ref=found[0].ref if found else "",
                 )
             if order.request_type.needs_review:
                 order = services.order_submit_for_review(
@@ -591,6 +597,7 @@ def demo_load(*, orders: int = DEFAULT_ORDERS, days: int = DEFAULT_DAYS) -> Demo
         history.abandoned_calls()
         demo_survey(rng=history.rng, roster=history.roster, now=history.now, dialler=history.calls)
         calls = history.calls.counts.total
+        knowledge_searches_load_demo()
         # The month's earlier major incidents were seen to at the time: only a fresh one
         # (the last day) waits for the host unit's acknowledgement on the demo's banner.
         reviewer = User.objects.get(username="reviewer")
@@ -600,4 +607,6 @@ def demo_load(*, orders: int = DEFAULT_ORDERS, days: int = DEFAULT_DAYS) -> Demo
         ).distinct():
             with clock.frozen_at(incident.opened_at + timedelta(minutes=4)):
                 incident_acknowledge(incident=incident, actor=reviewer)
+    # The statistics' daily counts and reports: two published months for /public/, a draft.
+    stats_load_demo()
     return DemoSummary(accounts_created=accounts, orders_created=made, calls_created=calls)
