@@ -208,6 +208,8 @@ def count_raw(
         .order_by()
     ):
         rows.append((row["day"], "received", "hour", str(row["hour"]), row["n"]))
+    if scope.unit_id is None:
+        rows.extend(_unit_split_rows(orders))
     operator_aggregates = {
         name: Count("pk", filter=counters[name]) for name in OPERATOR_ORDER_COUNTERS
     }
@@ -231,6 +233,45 @@ def count_raw(
     for day, counter, dimension, key, value in rows:
         summed[(day, counter, dimension, key)] += value
     return [(*row_key, value) for row_key, value in summed.items() if value]
+
+
+# A unit's requests split as the hotline's are, stored so that a unit's dashboard reads its
+# stored days too: dimension "unit_<name>", key "<unit id>:<key>".
+UNIT_SPLITS = {
+    "type": F("request_type_id"),
+    "channel": F("channel"),
+    "category": F("category_id"),
+    "place": F("place_id"),
+    "hour": ExtractHour("created_at", tzinfo=timezone.get_default_timezone()),
+}
+
+
+def _unit_split_rows(orders: QuerySet[Order]) -> Iterator[tuple[date, str, str, str, int]]:
+    for name, expression in UNIT_SPLITS.items():
+        for row in (
+            orders.filter(lead_unit__isnull=False)
+            .annotate(k=expression)
+            .values("day", "lead_unit_id", "k")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            if row["k"] is not None:
+                key = f"{row['lead_unit_id']}:{row['k']}"
+                yield row["day"], "received", f"unit_{name}", key, row["n"]
+
+
+def for_unit(
+    rows: Iterable[tuple[date, str, str, str, int]], unit_id: int
+) -> Iterator[tuple[date, str, str, str, int]]:
+    """The rows of the whole hotline seen from one unit: its "unit" counts become the
+    undivided counts (and stay its unit row), its splits become the splits."""
+    own, prefix = str(unit_id), f"{unit_id}:"
+    for day, counter, dimension, key, value in rows:
+        if dimension == "unit" and key == own:
+            yield day, counter, "", "", value
+            yield day, counter, "unit", key, value
+        elif dimension.startswith("unit_") and key.startswith(prefix):
+            yield day, counter, dimension[len("unit_") :], key[len(prefix) :], value
 
 
 def _unit_rows(start: date, end: date, scope: Scope) -> Iterator[tuple[date, str, str, str, int]]:
@@ -492,10 +533,9 @@ def period_counts(
     live for the days whose stored counts are stale (always the same numbers as `count_raw`
     over the whole period — the stored days are only a faster way to them)."""
     now = now or clock.now()
-    if scope.unit_id is not None:
-        # A unit's counts are a small part of the orders and read them directly.
-        return counts_from_rows(count_raw(start, end, scope=scope, now=now))
     stale = stale_days(start, end, now)
+    if scope.unit_id is not None:
+        return _unit_period_counts(start, end, scope.unit_id, stale, now)
     counts = Counts()
     stored = DailyCount.objects.filter(day__gte=start, day__lte=end).exclude(day__in=stale)
     for counter, dimension, key, value in (
@@ -518,6 +558,25 @@ REFRESH_CHUNK_DAYS = 31
 # next refresh, as long as no transaction runs longer than this.
 WATERMARK_MARGIN = timedelta(minutes=5)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _unit_period_counts(
+    start: date, end: date, unit_id: int, stale: set[date], now: datetime
+) -> Counts:
+    """One unit's counts: its rows of the stored days, and of the stale days counted live."""
+    own, prefix = str(unit_id), f"{unit_id}:"
+    stored = (
+        DailyCount.objects.filter(day__gte=start, day__lte=end)
+        .exclude(day__in=stale)
+        .filter(
+            Q(dimension="unit", key=own) | Q(dimension__startswith="unit_", key__startswith=prefix)
+        )
+        .values_list("day", "counter", "dimension", "key", "value")
+    )
+    counts = counts_from_rows(for_unit(stored, unit_id))
+    for first, last in runs(stale):
+        counts.merge(counts_from_rows(for_unit(count_raw(first, last, now=now), unit_id)))
+    return counts
 
 
 def refresh_days(days: Iterable[date], *, now: datetime | None = None) -> int:

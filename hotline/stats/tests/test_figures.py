@@ -128,6 +128,15 @@ class StoredDaysTest(NovemberTestCase):
         for key in ("received", "by_type", "figures", "units", "operators"):
             self.assertEqual(stored[key], live[key], key)
 
+    def test_a_units_figures_from_stored_days_are_those_counted_live(self):
+        for unit in (self.unit_a, self.unit_b):
+            live = period_figures(period=NOVEMBER, unit=unit, now=NOW)
+            counting.stats_refresh(now=NOW)
+            stored = period_figures(period=NOVEMBER, unit=unit, now=NOW)
+            for key in ("received", "by_type", "by_hour", "by_category", "figures", "units"):
+                self.assertEqual(stored[key], live[key], (unit.code, key))
+        self.assertEqual(live["units"][0]["returned"], 1)  # B's, by the last loop
+
     def test_a_change_after_the_refresh_is_seen_at_once(self):
         from hotline import clock
         from hotline.orders import services
