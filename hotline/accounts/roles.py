@@ -51,6 +51,7 @@ CONFIGURATION_MODELS = (
     "callbacks.callbackpolicy",
     "knowledge.synonym",
     "incidents.dutycontact",
+    "quality.sheet",
 )
 # Configuration kept in versions: the system administrator adds a new version, none is ever
 # changed or deleted (e.g. the assessment weights a published report names).
