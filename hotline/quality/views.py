@@ -99,11 +99,12 @@ def check_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One check: the call or the order as the reader may see it, and the scoring form for a
     lead while it is not scored."""
     _require(rules.may_enter(request.user))
+    if request.method == "POST":
+        _require(rules.may_score(request.user))
     page = _check_page(request, pk)
     form = ScoreForm(sheet=page.sheet) if page.may_score and page.sheet else None
     status = 200
     if request.method == "POST":
-        _require(rules.may_score(request.user))
         if page.sheet is None or page.check.state != State.PENDING:
             messages.error(request, _("该质检已评分，不能重复评分。"))
             return redirect("quality:check", pk=pk)
