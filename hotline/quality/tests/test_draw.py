@@ -3,9 +3,12 @@ drawn once."""
 
 import random
 from datetime import date, timedelta
+from io import StringIO
 
+from django.core.management import call_command
 from django.test import override_settings
 
+from hotline import clock
 from hotline.audit.models import AuditEntry
 from hotline.core.errors import InvalidInput, NotAllowed, WrongState
 from hotline.cti.models import Call
@@ -116,3 +119,9 @@ class DrawTests(QualityTestCase):
         self.assertEqual(sample.checks.count(), 1)
         with self.assertNumQueries(1):
             self.assertIsNone(quality_sample_draw_due(now=aware("2026-11-25 10:00")))
+
+    def test_the_tick_draws_last_weeks_sample(self):
+        self.order_by(self.operator, at=aware("2026-11-20 10:00"))
+        with clock.frozen_at(aware("2026-11-23 08:00")):
+            call_command("tick", stdout=StringIO())
+        self.assertEqual(Sample.objects.get().checks.count(), 1)
