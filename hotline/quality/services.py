@@ -80,7 +80,7 @@ def _candidates(start: datetime, end: datetime) -> dict[int, tuple[list[int], li
         found.setdefault(agent_id, ([], []))[0].append(pk)
     for creator_id, pk in orders:
         found.setdefault(creator_id, ([], []))[1].append(pk)
-    staff = {user.pk for user in User.objects.filter(pk__in=found) if user.is_centre_staff}
+    staff = {user.pk for user in User.objects.filter(pk__in=list(found)) if user.is_centre_staff}
     return {operator: found[operator] for operator in sorted(found) if operator in staff}
 
 
