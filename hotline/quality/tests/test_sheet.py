@@ -80,12 +80,12 @@ class SheetTests(QualityTestCase):
 
 
 class SheetAdminTests(QualityTestCase):
-    def test_editing_in_the_admin_adds_a_version(self):
+    def test_the_admin_adds_a_version_starting_from_the_current_one(self):
         self.client.force_login(self.sysadmin)
-        sheet = Sheet.objects.get(version=1)
+        form = self.client.get("/admin/quality/sheet/add/")
+        self.assertContains(form, "政策解答准确")
         response = self.client.post(
-            f"/admin/quality/sheet/{sheet.pk}/change/",
-            {"name": "话务质检评分表", "items": json.dumps(NEW_ITEMS)},
+            "/admin/quality/sheet/add/", {"name": "话务质检评分表", "items": json.dumps(NEW_ITEMS)}
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(list(Sheet.objects.values_list("version", flat=True)), [2, 1])
@@ -101,6 +101,19 @@ class SheetAdminTests(QualityTestCase):
         )
         self.assertContains(response, "合计须为 100 分（现在 95 分）")
         self.assertEqual(Sheet.objects.count(), 1)
+
+    def test_no_version_is_changed_or_deleted_in_the_admin(self):
+        self.client.force_login(self.sysadmin)
+        sheet = Sheet.objects.get(version=1)
+        change = self.client.post(
+            f"/admin/quality/sheet/{sheet.pk}/change/",
+            {"name": "x", "items": json.dumps(NEW_ITEMS)},
+        )
+        self.assertNotEqual(change.status_code, 302)
+        self.assertEqual(
+            self.client.post(f"/admin/quality/sheet/{sheet.pk}/delete/").status_code, 403
+        )
+        self.assertEqual(Sheet.objects.get().items, DEFAULT_ITEMS)
 
     def test_a_lead_cannot_open_the_sheet_admin(self):
         self.client.force_login(self.lead)
