@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hotline.cti",
     "hotline.surveys",
     "hotline.stats",
+    "hotline.quality",
     "hotline.api",
     "hotline.portal",
     "hotline.open311",
@@ -225,6 +226,10 @@ HOTLINE_EMERGENCY_LIMIT_HOURS = env_int("HOTLINE_EMERGENCY_LIMIT_HOURS", 2)
 HOTLINE_EMERGENCY_ALARM_MINUTES = env_int("HOTLINE_EMERGENCY_ALARM_MINUTES", 5)
 # An Art. 17 alert not acknowledged in this time goes on to the next on the duty list.
 HOTLINE_INCIDENT_ESCALATE_MINUTES = env_int("HOTLINE_INCIDENT_ESCALATE_MINUTES", 10)
+# Art. 20: each week's quality check draws this many answered calls and registered orders of
+# every operator of the operating centre.
+HOTLINE_QUALITY_CALLS_PER_OPERATOR = env_int("HOTLINE_QUALITY_CALLS_PER_OPERATOR", 3)
+HOTLINE_QUALITY_ORDERS_PER_OPERATOR = env_int("HOTLINE_QUALITY_ORDERS_PER_OPERATOR", 3)
 HOTLINE_SMS_GATEWAY = env_str(
     "HOTLINE_SMS_GATEWAY", "hotline.notifications.gateways.ConsoleGateway"
 )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("callbacks/", include("hotline.callbacks.urls")),
     path("cti/", include("hotline.cti.urls")),
     path("incidents/", include("hotline.incidents.urls")),
+    path("quality/", include("hotline.quality.urls")),
     path("surveys/", include("hotline.surveys.urls")),
     path("audit/", include("hotline.audit.urls")),
     path("stats/", include("hotline.stats.urls")),

@@ -54,7 +54,7 @@ CONFIGURATION_MODELS = (
 )
 # Configuration kept in versions: the system administrator adds a new version, none is ever
 # changed or deleted (e.g. the assessment weights a published report names).
-VERSIONED_CONFIGURATION_MODELS = ("stats.assessmentscheme",)
+VERSIONED_CONFIGURATION_MODELS = ("stats.assessmentscheme", "quality.sheet")
 # Shown to the system administrator to read only.
 SYSADMIN_READS = (
     "accounts.apitoken",

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from hotline.accounts.models import User
 from hotline.cti.rules import may_see_calls
 from hotline.incidents.rules import may_see_incidents
+from hotline.quality.rules import may_enter as may_enter_quality
 from hotline.stats.rules import may_read_accountability, may_read_stats
 
 
@@ -17,4 +18,5 @@ def platform(request: HttpRequest) -> dict:
         "NAV_CALLS": staff is not None and may_see_calls(staff),
         "NAV_STATS": staff is not None and may_read_stats(staff),
         "NAV_ACCOUNTABILITY": staff is not None and may_read_accountability(staff),
+        "NAV_QUALITY": staff is not None and may_enter_quality(staff),
     }

@@ -10,6 +10,7 @@ from hotline.callbacks.services import callbacks_auto_close
 from hotline.incidents.services import incidents_escalate
 from hotline.orders.services import notify_due_soon
 from hotline.portal.services import portal_limits_purge
+from hotline.quality.services import quality_sample_draw_due
 from hotline.stats.counting import stats_refresh
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             portal_limits_purge()
             escalated = incidents_escalate()
             counted = stats_refresh()
+            quality_sample_draw_due()  # last week's quality sample, once (Art. 20)
             self.stdout.write(
                 f"due-soon reminders: {reminded} orders; closed by callback rule: {closed}; "
                 f"incident alerts escalated: {escalated}; statistics days counted: {counted}"
