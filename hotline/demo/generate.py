@@ -46,6 +46,7 @@ from hotline.knowledge.search import knowledge_search
 from hotline.knowledge.services import knowledge_load_demo
 from hotline.orders import services
 from hotline.orders.models import Channel, Order, Satisfaction, Status
+from hotline.quality.demo import quality_load_demo
 from hotline.stats.demo import stats_load_demo
 from hotline.units.models import Place, Unit
 
@@ -598,6 +599,7 @@ def demo_load(*, orders: int = DEFAULT_ORDERS, days: int = DEFAULT_DAYS) -> Demo
         demo_survey(rng=history.rng, roster=history.roster, now=history.now, dialler=history.calls)
         calls = history.calls.counts.total
         knowledge_searches_load_demo()
+        quality_load_demo(now=history.now)
         # The month's earlier major incidents were seen to at the time: only a fresh one
         # (the last day) waits for the host unit's acknowledgement on the demo's banner.
         reviewer = User.objects.get(username="reviewer")

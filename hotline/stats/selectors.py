@@ -12,6 +12,7 @@ from hotline.accounts.models import User
 from hotline.accounts.roles import CENTRE_ROLES
 from hotline.catalogue.models import Category, ExclusionReason, RequestType
 from hotline.orders.models import Channel, SupervisionChannel
+from hotline.quality.selectors import quality_scores
 from hotline.stats import counting
 from hotline.stats.counting import Counts, Scope
 from hotline.stats.figures import (
@@ -179,7 +180,6 @@ def period_figures(
     period: Period,
     unit: Unit | None = None,
     now: datetime | None = None,
-    quality: dict[int, Any] | None = None,
 ) -> dict[str, Any]:
     """Every figure of `period` (of one unit's orders when `unit` is given), JSON-ready: what a
     page shows, a report freezes and `hotline stats` prints."""
@@ -201,7 +201,11 @@ def period_figures(
     unit_names = {str(u.pk): (u.code, u.name) for u in Unit.objects.all()}
     hotline = [_figure(figure, counts) for figure in HOTLINE_FIGURES]
     by_category = counts.by("received", "category")
-    operators = operator_rows(counts, quality) if unit is None else []
+    operators = (
+        operator_rows(counts, quality_scores(start=period.start, end=period.end))
+        if unit is None
+        else []
+    )
     operator_scores(operators, scheme)
     days = list(counting.days_of(period.start, period.end))
     return {

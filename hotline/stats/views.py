@@ -78,7 +78,7 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     period = form.period_or_default()
     own_unit = None if rules.may_read_hotline(user) else rules.unit_of_reader(user)
     now = clock.now()
-    figures = period_figures(period=period, unit=own_unit, now=now, quality=_quality(period))
+    figures = period_figures(period=period, unit=own_unit, now=now)
     unit_code = own_unit.code if own_unit else ""
     names = figures["names"]
     for row in figures["hotline"]:
@@ -181,11 +181,6 @@ def _groups(rows: list[dict], *, unit: bool) -> list[tuple[str, list[dict]]]:
         if shown:
             groups.append((str(label), shown))
     return groups
-
-
-def _quality(period: Period) -> dict | None:
-    """The operators' quality-check scores of the period, when quality checks exist."""
-    return None
 
 
 @login_required

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.test import SimpleTestCase
 
+from hotline import clock
 from hotline.stats import counting
 from hotline.stats.counting import order_counters
 from hotline.stats.figures import HOTLINE_FIGURE, HOTLINE_FIGURES, HOTLINE_GROUPS
@@ -215,3 +216,31 @@ class LateCommitTest(NovemberTestCase):
         figures = period_figures(period=NOVEMBER, now=NOW)
         self.assertEqual(figures["by_type"]["help"], 6)
         self.assertIn(date(2026, 11, 10), counting.stale_days(NOVEMBER.start, NOVEMBER.end, NOW))
+
+
+class OperatorQualityTest(NovemberTestCase):
+    def test_quality_checks_feed_the_operators_figures_and_score(self):
+        from hotline.quality.services import quality_check_score, quality_sample_draw
+
+        with clock.frozen_at(NOW):
+            sample = quality_sample_draw(week_start=date(2026, 11, 2), actor=self.lead)
+        full = {"greeting": 15, "record": 25, "routing": 25, "policy": 25, "manners": 10}
+        checks = list(sample.checks.filter(operator=self.operator).order_by("pk"))
+        # The week's three calls the operator answered and o3, the one order registered.
+        self.assertEqual(len(checks), 4)
+        for index, check in enumerate(checks):
+            scores = dict(full, manners=0) if index == 0 else full
+            with clock.frozen_at(NOW):
+                quality_check_score(check=check, actor=self.lead, scores=scores, comment="")
+        figures = period_figures(period=NOVEMBER, now=NOW)
+        operator = next(row for row in figures["operators"] if row["username"] == "operator")
+        self.assertEqual(operator["quality_checks"], 4)
+        self.assertAlmostEqual(operator["quality"], (90 + 100 * 3) / 4)
+        # Workload 100 (the busiest), quality 97.5, callback satisfaction 100 %.
+        weights = figures["scheme"]["weights"]
+        expected = (
+            100 * weights["operator_workload"]
+            + 97.5 * weights["operator_quality"]
+            + 100 * weights["operator_satisfaction"]
+        )
+        self.assertAlmostEqual(operator["score"], round(expected, 1))
