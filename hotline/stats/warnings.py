@@ -2,12 +2,16 @@
 
 Hotspots: a category or a place whose requests in the last 24 hours, or the last 7 days, rise
 well above its own recent baseline. The baseline is what the same category or place received
-on average in an equally long stretch of the 28 days before the window; a hotspot needs at
-least `HOTLINE_HOTSPOT_MIN_ORDERS` requests in the window and `HOTLINE_HOTSPOT_RATIO` times the
-baseline (a baseline under one request counts as one, so a quiet category with a single
-request never raises an alarm).
+on average in an equally long stretch of the 28 days before the window. A hotspot needs all
+three: at least `HOTLINE_HOTSPOT_MIN_ORDERS` requests in the window, at least
+`HOTLINE_HOTSPOT_RATIO` times the baseline, and a count that chance alone would give less
+than once in a hundred times if requests kept arriving at the baseline's rate (a Poisson
+tail, the usual test of an outbreak count; a baseline under half a request counts as half).
+So a quiet category with a few requests does not raise an alarm, and a busy one needs a
+real rise.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +29,21 @@ from hotline.units.models import Place, Unit
 
 BASELINE_DAYS = 28
 WINDOWS = ((timedelta(hours=24), "24 小时"), (timedelta(days=7), "7 天"))
+# A count is a hotspot only if requests at the baseline rate would reach it less often.
+CHANCE = 0.01
+FLOOR = 0.5
+# The host dashboard shows the strongest of them.
+SHOWN = 10
+
+
+def chance_of_at_least(count: int, rate: float) -> float:
+    """P(X ≥ count) for X ~ Poisson(rate)."""
+    term = math.exp(-rate)
+    below = 0.0
+    for k in range(count):
+        below += term
+        term *= rate / (k + 1)
+    return max(0.0, 1.0 - below)
 
 
 @dataclass
@@ -36,6 +55,7 @@ class Hotspot:
     count: int
     baseline: float
     ratio: float
+    chance: float
     since: datetime
     orders: list[Order] = field(default_factory=list)
 
@@ -43,7 +63,8 @@ class Hotspot:
     def why(self) -> str:
         return (
             f"近{self.window}受理 {self.count} 件，前 {BASELINE_DAYS} 天同样长的时段平均 "
-            f"{self.baseline:.1f} 件，为基线的 {self.ratio:.1f} 倍"
+            f"{self.baseline:.1f} 件，为基线的 {self.ratio:.1f} 倍；若按基线水平来件，"
+            f"出现这么多件的可能性约为 {self.chance:.2%}"
         )
 
 
@@ -75,11 +96,12 @@ def hotspots(*, user: User, now: datetime, sample: int = 5) -> list[Hotspot]:
             )
             for row in rows:
                 baseline = row["before"] / stretches
-                strength = row["recent"] / max(baseline, 1.0)
-                if strength < ratio:
+                strength = row["recent"] / max(baseline, FLOOR)
+                chance = chance_of_at_least(row["recent"], max(baseline, FLOOR))
+                if strength < ratio or chance >= CHANCE:
                     continue
                 key = (dimension, row[f"{dimension}_id"])
-                if key in found and found[key].ratio >= strength:
+                if key in found and found[key].chance <= chance:
                     continue
                 found[key] = Hotspot(
                     dimension=dimension,
@@ -89,9 +111,10 @@ def hotspots(*, user: User, now: datetime, sample: int = 5) -> list[Hotspot]:
                     count=row["recent"],
                     baseline=baseline,
                     ratio=strength,
+                    chance=chance,
                     since=since,
                 )
-    result = sorted(found.values(), key=lambda spot: -spot.ratio)
+    result = sorted(found.values(), key=lambda spot: (spot.chance, -spot.ratio))[:SHOWN]
     for spot in result:
         spot.orders = list(
             orders_visible_to(

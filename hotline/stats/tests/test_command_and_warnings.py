@@ -2,6 +2,7 @@
 
 import io
 import json
+import math
 import tempfile
 from datetime import timedelta
 from decimal import Decimal
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import SimpleTestCase
 from openpyxl import load_workbook
 
 from hotline import clock
@@ -158,6 +160,12 @@ class HotspotTest(BaseTestCase):
         self.call_at(now - timedelta(hours=1))
         self.assertEqual(hotspots(user=self.reviewer, now=now), [])
 
+    def test_three_requests_in_a_quiet_week_are_no_alarm(self):
+        now = clock.now()
+        for day in (1, 3, 5):
+            self.call_at(now - timedelta(days=day))
+        self.assertEqual(hotspots(user=self.reviewer, now=now), [])
+
     def test_a_steady_stream_is_no_alarm(self):
         now = clock.now()
         for day in range(35):
@@ -165,3 +173,12 @@ class HotspotTest(BaseTestCase):
                 self.call_at(now - timedelta(days=day, hours=2))
         spots = [s for s in hotspots(user=self.reviewer, now=now) if s.dimension == "category"]
         self.assertEqual(spots, [])
+
+
+class ChanceTest(SimpleTestCase):
+    def test_the_poisson_tail(self):
+        from hotline.stats.warnings import chance_of_at_least
+
+        self.assertAlmostEqual(chance_of_at_least(0, 2.0), 1.0)
+        self.assertAlmostEqual(chance_of_at_least(1, 2.0), 1 - math.exp(-2))
+        self.assertAlmostEqual(chance_of_at_least(3, 0.5), 1 - math.exp(-0.5) * 1.625)
