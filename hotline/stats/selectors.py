@@ -2,10 +2,8 @@
 public page and `hotline stats` all read (Art. 19–21)."""
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-
-from django.db.models import Max
 
 from hotline import clock
 from hotline.accounts.models import User
@@ -24,7 +22,7 @@ from hotline.stats.figures import (
     display,
     weighted_score,
 )
-from hotline.stats.models import AssessmentScheme, CountedDay
+from hotline.stats.models import AssessmentScheme
 from hotline.stats.periods import Period
 from hotline.units.models import MEMBER_KINDS, Place, Unit
 
@@ -58,15 +56,8 @@ def _figure(figure: Figure, counts: Counts, dimension: str = "", key: str = "") 
     }
 
 
-def _named(
-    counts: Counts, counter: str, dimension: str, names: dict[str, str]
-) -> list[dict[str, Any]]:
-    """A count split by a dimension, largest first, each key with its name."""
-    split = counts.by(counter, dimension)
-    return [
-        {"key": key, "name": names.get(key, key), "count": value}
-        for key, value in sorted(split.items(), key=lambda item: (-item[1], item[0]))
-    ]
+def _largest_first(split: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(split.items(), key=lambda item: (-item[1], item[0])))
 
 
 def unit_rows(counts: Counts, units: list[Unit], scheme: AssessmentScheme) -> list[dict[str, Any]]:
@@ -219,16 +210,20 @@ def period_figures(
         "computed_at": now.isoformat(),
         "scheme": {"version": scheme.version, "weights": scheme.weights()},
         "received": counts.total("received"),
-        "by_type": counts.by("received", "type"),
-        "by_channel": counts.by("received", "channel"),
-        "by_category": {categories[k][0]: v for k, v in by_category.items() if k in categories},
-        "by_place": {places.get(k, k): v for k, v in counts.by("received", "place").items()},
+        "by_type": _largest_first(counts.by("received", "type")),
+        "by_channel": _largest_first(counts.by("received", "channel")),
+        "by_category": _largest_first(
+            {categories[k][0]: v for k, v in by_category.items() if k in categories}
+        ),
+        "by_place": _largest_first(
+            {places.get(k, k): v for k, v in counts.by("received", "place").items()}
+        ),
         "by_hour": {
             str(hour): counts.totals.get(("received", "hour", str(hour)), 0) for hour in range(24)
         },
         "by_supervision": counts.by("received", "supervision"),
         "not_accepted": counts.total("not_accepted"),
-        "not_accepted_by_reason": counts.by("not_accepted", "exclusion"),
+        "not_accepted_by_reason": _largest_first(counts.by("not_accepted", "exclusion")),
         "answered_at_once": counts.total("answered_at_once"),
         "dispatched": counts.total("dispatched"),
         "hotline": hotline,
@@ -256,11 +251,3 @@ def period_figures(
             "unit": {code: name for code, name in unit_names.values()},
         },
     }
-
-
-def last_computed() -> datetime | None:
-    return CountedDay.objects.aggregate(latest=Max("computed_at"))["latest"]
-
-
-def days_between(start: date, end: date) -> list[date]:
-    return list(counting.days_of(start, end))
