@@ -343,13 +343,25 @@ def accountability_view(request: AuthenticatedRequest) -> HttpResponse:
     form = _period_form(request)
     period = form.period_or_default()
     unit = Unit.objects.filter(code=request.GET.get("unit", "")).first()
+    groups = accountability(user=user, period=period, now=clock.now(), unit=unit)
+    kinds = ("超期答复", "超期未答复", "退回重办", "退单", "重办")
+    summary = [
+        (
+            name,
+            len(rows),
+            [sum(1 for row in rows for r in row.reasons if r.split(" ")[0] == k) for k in kinds],
+        )
+        for name, rows in sorted(groups.items(), key=lambda item: -len(item[1]))
+    ]
     return render(
         request,
         "stats/accountability.html",
         {
             "form": form,
             "period": period,
-            "groups": accountability(user=user, period=period, now=clock.now(), unit=unit),
+            "groups": groups,
+            "summary": summary,
+            "kinds": kinds,
             "units": Unit.objects.order_by("code"),
             "unit": unit,
         },

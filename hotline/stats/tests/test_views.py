@@ -55,6 +55,9 @@ class DashboardAccessTest(NovemberTestCase):
         numbers = {row.order.number for rows in response.context["groups"].values() for row in rows}
         self.assertEqual(numbers, {self.orders[name].number for name in ("o3", "o8", "o10")})
         self.assertContains(response, "超期答复")
+        [(name, count, by_kind)] = response.context["summary"]
+        self.assertEqual((name, count), (self.unit_a.name, 3))
+        self.assertEqual(by_kind, [1, 2, 0, 0, 0])  # o3 late; o8 and o10 overdue and unreplied
         self.assertEqual(self.get(self.operator, "/stats/accountability/").status_code, 403)
 
     def test_bad_periods_change_nothing_and_say_why(self):
