@@ -537,7 +537,12 @@ def period_counts(
     if scope.unit_id is not None:
         return _unit_period_counts(start, end, scope.unit_id, stale, now)
     counts = Counts()
-    stored = DailyCount.objects.filter(day__gte=start, day__lte=end).exclude(day__in=stale)
+    # The units' own splits are read only for a unit's figures (`_unit_period_counts`).
+    stored = (
+        DailyCount.objects.filter(day__gte=start, day__lte=end)
+        .exclude(day__in=stale)
+        .exclude(dimension__startswith="unit_")
+    )
     for counter, dimension, key, value in (
         stored.values("counter", "dimension", "key")
         .annotate(v=Sum("value"))
@@ -547,7 +552,8 @@ def period_counts(
     for day, counter, value in stored.filter(dimension="").values_list("day", "counter", "value"):
         counts.daily[(day, counter)] += value
     for first, last in runs(stale):
-        counts.merge(counts_from_rows(count_raw(first, last, now=now)))
+        rows = count_raw(first, last, now=now)
+        counts.merge(counts_from_rows(row for row in rows if not row[2].startswith("unit_")))
     return counts
 
 
