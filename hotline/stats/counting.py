@@ -509,9 +509,9 @@ def stale_days(start: date, end: date, now: datetime) -> set[date]:
         if day not in counted or day > today - timedelta(days=LIVE_DAYS)
     }
     mark = Watermark.objects.filter(pk=1).first()
-    if mark is None:
+    if mark is None or mark.started_at is None:
         return set(days_of(start, end))
-    stale.update(day for day in changed_days(mark.valid_at, now) if start <= day <= end)
+    stale.update(day for day in changed_days(mark.started_at, now) if start <= day <= end)
     return stale
 
 
@@ -631,11 +631,13 @@ def stats_refresh(*, now: datetime | None = None) -> int:
         # keeps two refreshes from storing days at once (`refresh_days`).
         mark, _created = Watermark.objects.get_or_create(pk=1, defaults={"valid_at": EPOCH})
     if first_order is None:
-        Watermark.objects.filter(pk=1).update(valid_at=started - WATERMARK_MARGIN)
+        Watermark.objects.filter(pk=1).update(
+            valid_at=started - WATERMARK_MARGIN, started_at=started
+        )
         return 0
     counted = set(CountedDay.objects.values_list("day", flat=True))
     due = {day for day in days_of(local_day(first_order), last) if day not in counted}
     due.update(day for day in changed_days(mark.valid_at, now) if day <= last)
     done = refresh_days(due, now=now)
-    Watermark.objects.filter(pk=1).update(valid_at=started - WATERMARK_MARGIN)
+    Watermark.objects.filter(pk=1).update(valid_at=started - WATERMARK_MARGIN, started_at=started)
     return done

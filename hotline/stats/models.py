@@ -158,9 +158,13 @@ class Report(models.Model):
 
 
 class Watermark(models.Model):
-    """The instant up to which every stored day's counts include all changes (one row)."""
+    """How far the stored days are up to date (one row). `started_at`: when the last refresh
+    began — a reader counts live the days changed after it. `valid_at`: a few minutes before
+    that — where the next refresh looks from, so that a change written before the refresh
+    began but committed after it looked is counted next time."""
 
     valid_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"{self.valid_at:%Y-%m-%d %H:%M:%S}"
