@@ -133,6 +133,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # --- brute-force protection (hotline.accounts.login_guard) ---------------------------------
+# The audit trail is kept at least this many days (等保 level 3 and the Cybersecurity Law,
+# Art. 21: logs kept no less than six months); a shorter setting is refused. Nothing deletes
+# audit entries at all today: the database refuses it (core/guards.py), and a purge, should one
+# ever be written, must keep every entry younger than this.
+HOTLINE_AUDIT_RETENTION_DAYS = env_int("HOTLINE_AUDIT_RETENTION_DAYS", 180, minimum=180)
+
 # 5 failed passwords for one account from one address lock that pair for 15 minutes; a success
 # clears the count. Locking the pair, not the account, means someone elsewhere can slow a
 # sign-in but not lock its holder out; attempts during a lock do not prolong it. An address

@@ -3,6 +3,7 @@ Data is built through the real service functions."""
 
 import re
 from collections.abc import Iterable
+from contextlib import ExitStack
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from hotline.calendar.services import calendar_seed_from_package
 from hotline.catalogue.models import Category, RequestType
 from hotline.catalogue.services import catalogue_load
 from hotline.core.forms import LimitedCharField
+from hotline.core.guards import append_only_lifted
 from hotline.knowledge.models import Synonym
 from hotline.knowledge.services import synonyms_load
 from hotline.orders import services
@@ -114,6 +116,17 @@ class Personas:
         )
         order = services.order_decide_reply(order=order, actor=self.manager_a, approve=True)
         return services.order_check_reply(order=order, actor=self.operator, accept=True)
+
+    def _fixture_teardown(self) -> None:
+        # A TransactionTestCase empties every table after each test, the append-only history
+        # and audit trail included: the one place their triggers are lifted (core/guards.py).
+        if isinstance(self, TestCase):
+            super()._fixture_teardown()  # type: ignore[misc]
+            return
+        with ExitStack() as stack:
+            for alias in self._databases_names(include_mirrors=False):  # type: ignore[attr-defined]
+                stack.enter_context(append_only_lifted(alias))
+            super()._fixture_teardown()  # type: ignore[misc]
 
     def reload(self, order: Order) -> Order:
         return Order.objects.get(pk=order.pk)

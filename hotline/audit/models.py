@@ -1,12 +1,19 @@
 """The append-only audit trail for actions outside an order's own history: revealing personal
 data (Art. 22), exports (Art. 24), account and configuration changes. An order's transitions
-are recorded in `orders.OrderEvent`, which is the audit trail of the work order itself."""
+are recorded in `orders.OrderEvent`, which is the audit trail of the work order itself.
+
+Append-only three times over (等保 level 3, 安全审计): the model refuses changes, database
+triggers refuse UPDATE and DELETE (core/guards.py), and each entry carries the hash of the one
+before (audit/chain.py), so that `hotline audit_verify` finds an entry edited, removed or
+inserted by someone who got past both. Nothing deletes entries: they are kept at least
+`HOTLINE_AUDIT_RETENTION_DAYS` (180 days or more)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hotline.audit.chain import entry_digest
 from hotline.core.models import AppendOnlyModel
 
 
@@ -34,6 +41,11 @@ class AuditEntry(AppendOnlyModel):
     target = models.CharField(_("对象"), max_length=120, blank=True)
     reason = models.CharField(_("事由"), max_length=500, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # The hash chain (audit/chain.py): written once by `audit_record`, checked by
+    # `hotline audit_verify`.
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, editable=False)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, editable=False)
+    hash = models.CharField(_("哈希"), max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("审计记录")
@@ -42,3 +54,16 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target}"
+
+    def digest(self) -> str:
+        """The hash this entry must carry, from its content and `prev_hash`."""
+        return entry_digest(
+            seq=self.seq,
+            at=self.at,
+            actor_id=self.actor_id,
+            action=self.action,
+            target=self.target,
+            reason=self.reason,
+            detail=self.detail,
+            prev_hash=self.prev_hash,
+        )

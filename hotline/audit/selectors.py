@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from hotline import clock
 from hotline.accounts.models import User
+from hotline.audit.chain import GENESIS, entry_digest
 from hotline.audit.models import AuditEntry
 
 # How long revealed personal data stays shown to the person who revealed it. The reveal is the
@@ -85,3 +86,71 @@ def audit_page(*, user: User, filters: AuditFilter, page: int) -> AuditPage:
         has_previous=page > 1,
         has_next=len(rows) > PAGE_SIZE,
     )
+
+
+@dataclass(frozen=True)
+class ChainFault:
+    """The first entry where the chain breaks, and how."""
+
+    seq: int
+    entry_id: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    last_seq: int
+    last_hash: str
+    fault: ChainFault | None
+
+
+def chain_verify() -> ChainReport:
+    """Walk the audit trail in `seq` order and stop at the first entry that was edited (its
+    hash does not match its content), follows a removed entry (a gap in `seq`) or does not
+    name its predecessor's hash (an entry inserted or removed before it). Reads only."""
+    expected_seq, expected_prev, count = 1, GENESIS, 0
+    rows = AuditEntry.objects.order_by("seq").values_list(
+        "id", "seq", "at", "actor_id", "action", "target", "reason", "detail", "prev_hash", "hash"
+    )
+    for (
+        entry_id,
+        seq,
+        at,
+        actor_id,
+        action,
+        target,
+        reason,
+        detail,
+        prev_hash,
+        hash_,
+    ) in rows.iterator(chunk_size=2000):
+        fault = None
+        if seq != expected_seq:
+            fault = (
+                f"第 {seq} 条审计记录（#{entry_id}）之前缺少第 {expected_seq}–{seq - 1} 条："
+                "记录已被删除"
+            )
+        elif prev_hash != expected_prev:
+            fault = (
+                f"第 {seq} 条审计记录（#{entry_id}）记载的前一条哈希与第 {seq - 1} 条不符："
+                "其前有记录被插入、删除或替换"
+            )
+        elif hash_ != entry_digest(
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            target=target,
+            reason=reason,
+            detail=detail,
+            prev_hash=prev_hash,
+        ):
+            fault = f"第 {seq} 条审计记录（#{entry_id}）的内容与其哈希不符：记录已被修改"
+        if fault is not None:
+            return ChainReport(
+                count, expected_seq - 1, expected_prev, ChainFault(seq, entry_id, fault)
+            )
+        count += 1
+        expected_seq, expected_prev = seq + 1, hash_
+    return ChainReport(count, expected_seq - 1, expected_prev, None)
