@@ -83,10 +83,14 @@ def order_counters(now: datetime) -> dict[str, Q]:
         "from_110": Q(channel="linkage_110"),
         "major_incident": Q(major_incident__isnull=False),
         "dispatched": Q(dispatched_at__isnull=False),
-        "replied": Q(replied_at__isnull=False),
-        "replied_on_time": Q(replied_at__isnull=False, replied_at__lte=F("due_at")),
-        "replied_late": Q(replied_at__gt=F("due_at")),
-        "overdue_open": Q(replied_at__isnull=True, status__in=UNIT_STATES, due_at__lte=now),
+        # Replied: the unit's reply passed its own approval and the order left the unit. An
+        # order back with a unit (a reply sent back for redoing, a reopening) is being handled
+        # again: not replied, and overdue once its limit passes.
+        "replied": Q(replied_at__isnull=False) & ~Q(status__in=UNIT_STATES),
+        "replied_on_time": Q(replied_at__isnull=False, replied_at__lte=F("due_at"))
+        & ~Q(status__in=UNIT_STATES),
+        "replied_late": Q(replied_at__gt=F("due_at")) & ~Q(status__in=UNIT_STATES),
+        "overdue_open": Q(status__in=UNIT_STATES, due_at__lte=now),
         "extended": Q(extension_status=ExtensionStatus.APPROVED),
         "returned": Q(return_count__gt=0),
         "reopened": Q(reopen_count__gt=0),

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from hotline.accounts.models import User
 from hotline.catalogue.models import Category
 from hotline.orders.models import UNIT_STATES, Action, Order, OrderEvent
 from hotline.orders.rules import orders_visible_to
-from hotline.stats.counting import day_start
+from hotline.stats.counting import day_start, order_counters
 from hotline.stats.periods import Period
 from hotline.units.models import Place, Unit
 
@@ -147,6 +147,7 @@ def accountability(
     grouped by their lead unit: handled past the limit (replied late, or overdue and still
     unreplied), replies sent back for redoing `REPEATED` times or more, returned `REPEATED`
     times or more, reopened `REPEATED` times or more. Each with the history behind it."""
+    counters = order_counters(now)
     sent_back = (
         OrderEvent.objects.filter(action=Action.REPLY_SENT_BACK)
         .values("order")
@@ -158,8 +159,8 @@ def accountability(
         created_at__gte=day_start(period.start),
         created_at__lt=day_start(period.end + timedelta(days=1)),
     ).filter(
-        Q(replied_at__gt=F("due_at"))
-        | Q(replied_at__isnull=True, status__in=UNIT_STATES, due_at__lte=now)
+        counters["replied_late"]
+        | counters["overdue_open"]
         | Q(return_count__gte=REPEATED)
         | Q(reopen_count__gte=REPEATED)
         | Q(pk__in=sent_back)
@@ -199,15 +200,11 @@ def accountability(
     grouped: dict[str, list[AccountabilityRow]] = defaultdict(list)
     for order in orders:
         reasons = []
-        if order.replied_at and order.due_at and order.replied_at > order.due_at:
-            reasons.append("超期答复")
-        elif (
-            order.replied_at is None
-            and order.status in UNIT_STATES
-            and order.due_at
-            and order.due_at <= now
-        ):
+        in_unit = order.status in UNIT_STATES
+        if in_unit and order.due_at and order.due_at <= now:
             reasons.append("超期未答复")
+        elif order.replied_at and order.due_at and order.replied_at > order.due_at:
+            reasons.append("超期答复")
         if sent_back_counts.get(order.pk, 0) >= REPEATED:
             reasons.append(f"退回重办 {sent_back_counts[order.pk]} 次")
         if order.return_count >= REPEATED:

@@ -13,6 +13,7 @@ from hotline.stats.models import CountedDay, DailyCount
 from hotline.stats.periods import Period, period_of
 from hotline.stats.selectors import period_figures
 from hotline.stats.tests.base import NOW, NovemberTestCase
+from hotline.testing import aware
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30), "month")
 
@@ -246,3 +247,23 @@ class OperatorQualityTest(NovemberTestCase):
             + 100 * weights["operator_satisfaction"]
         )
         self.assertAlmostEqual(operator["score"], round(expected, 1))
+
+
+class SentBackTest(NovemberTestCase):
+    def test_a_reply_sent_back_is_not_replied_and_falls_overdue(self):
+        from hotline.orders import services as order_services
+
+        with clock.frozen_at(aware("2026-11-16 09:00")):
+            order = self.in_progress_order()
+        with clock.frozen_at(aware("2026-11-17 09:00")):
+            order = order_services.order_reply(order=order, actor=self.handler_a, text="已处理。")
+            order = order_services.order_decide_reply(
+                order=order, actor=self.manager_a, approve=True
+            )
+            order_services.order_check_reply(
+                order=order, actor=self.operator, accept=False, reason="答复未说明处理结果。"
+            )
+        f = period_figures(period=NOVEMBER, now=NOW)["figures"]
+        # The hand-made month had 2 of 5 on time; the sent-back order joins the overdue.
+        self.assertAlmostEqual(f["on_time_rate"], 2 / 6)
+        self.assertEqual(f["overdue"], 4)
