@@ -7,7 +7,7 @@ rates. A figure of a unit reads the counts of that unit's key.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -229,6 +229,8 @@ HOTLINE_FIGURES = (
     ),
 )
 
+HOTLINE_FIGURE = {figure.key: figure for figure in HOTLINE_FIGURES}
+
 # --- member units -------------------------------------------------------------------------------
 
 UNIT_FIGURES = (
@@ -260,23 +262,9 @@ UNIT_FIGURES = (
         ("replied_on_time",),
         orders="replied_on_time",
     ),
-    Figure(
-        "resolution_rate",
-        _("按时办结率"),
-        _("按期答复 ÷（已答复 + 超期未答复）"),
-        ("replied_on_time",),
-        DUE,
-        RATE,
-        orders="replied_on_time",
-    ),
-    Figure(
-        "overdue",
-        _("超期"),
-        _("超期答复的 + 已超期仍未答复的"),
-        ("replied_late", "overdue_open"),
-        orders="overdue",
-    ),
-    Figure("extended", _("延期"), _("经批准延期的"), ("extended",), orders="extended"),
+    replace(HOTLINE_FIGURE["on_time_rate"], key="resolution_rate"),
+    HOTLINE_FIGURE["overdue"],
+    HOTLINE_FIGURE["extended"],
     Figure(
         "returned", _("退单"), _("本单位退回的诉求数"), ("unit_returned",), orders="unit_returned"
     ),
@@ -289,7 +277,7 @@ UNIT_FIGURES = (
         RATE,
         orders="unit_returned",
     ),
-    Figure("reopened", _("重办"), _("回访不满意后重办的"), ("reopened",), orders="reopened"),
+    HOTLINE_FIGURE["reopened"],
     Figure(
         "reopen_rate",
         _("重办率"),
@@ -308,18 +296,9 @@ UNIT_FIGURES = (
         orders="unit_supervised",
     ),
     Figure("rated", _("已评价"), _("回访或网上评价了的"), ("rated",), orders="rated"),
-    Figure(
-        "satisfaction",
-        _("满意率"),
-        _("（满意 + 基本满意）÷ 已评价"),
-        SATISFIED,
-        ("rated",),
-        RATE,
-        orders="rated",
-    ),
+    replace(HOTLINE_FIGURE["satisfaction_rate"], key="satisfaction"),
 )
 UNIT_FIGURE = {figure.key: figure for figure in UNIT_FIGURES}
-HOTLINE_FIGURE = {figure.key: figure for figure in HOTLINE_FIGURES}
 
 # The three rates of the units' assessment and the weight each carries (`AssessmentScheme`).
 ASSESSMENT_RATES = (
