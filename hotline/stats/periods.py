@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 WEEK, MONTH, QUARTER, YEAR, RANGE = "week", "month", "quarter", "year", "range"
 # The longest range a page or a report may span (the figures are summed over daily counts).
 MAX_DAYS = 366 * 3
+# The dates statistics may be asked for.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class PeriodError(ValueError):
@@ -52,8 +54,14 @@ class Period:
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
 
+def _check(day: date) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise PeriodError(_("统计日期须在 2000 年至 2099 年之间。"))
+
+
 def period_of(kind: str, day: date) -> "Period":
     """The week, month, quarter or year that holds `day`."""
+    _check(day)
     if kind == WEEK:
         start = day - timedelta(days=day.weekday())
         return Period(start, start + timedelta(days=6), WEEK)
@@ -74,6 +82,8 @@ def period_range(start: date | None, end: date | None) -> Period:
     """Any range of days; the same checks for every page, report and command."""
     if start is None or end is None:
         raise PeriodError(_("请填写起止日期。"))
+    _check(start)
+    _check(end)
     if end < start:
         raise PeriodError(_("截止日期不能早于起始日期。"))
     if (end - start).days + 1 > MAX_DAYS:

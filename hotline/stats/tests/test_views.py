@@ -71,8 +71,18 @@ class DashboardAccessTest(NovemberTestCase):
             "/stats/orders/?figure=drop-table&from=2026-11-01&to=2026-11-30",
             "/stats/orders/?figure=received&from=2026-11-01&to=2026-11-30&unit=nope",
             "/stats/orders/?figure=received&from=2026-11-01&to=2026-11-30&dim=caller&key=1",
+            "/stats/?kind=range&start=0001-01-01&end=0001-01-02",
+            "/stats/?kind=range&start=9999-12-30&end=9999-12-31",
+            "/stats/?kind=month&day=9999-12-31",
+            "/stats/?kind=year&day=0001-01-01",
+            "/stats/orders/?figure=received&from=0001-01-01&to=0001-01-01",
+            "/stats/orders/?figure=received&from=9999-12-31&to=9999-12-31",
+            "/stats/accountability/?kind=month&day=9999-12-31",
+            "/stats/orders/?figure=received&from=2026-11-01&to=2026-11-30&page=abc",
         ):
             self.assertIn(self.get(self.reviewer, url).status_code, (200, 400), url)
+        response = self.get(self.reviewer, "/stats/?kind=month&day=9999-12-31")
+        self.assertContains(response, "统计日期须在 2000 年至 2099 年之间")
 
 
 class FigureOrdersTest(NovemberTestCase):
