@@ -122,7 +122,7 @@ class DemoOrders:
         self.phones = [
             f"1{self.rng.choice('3578')}{self.rng.randrange(10**9):09d}" for _ in range(900)
         ]
-        self.now = timezone.now()
+        self.now = clock.now()
         self.roster = Roster(self.rng)
         self.calls = DemoCalls(self.rng, self.roster, self.users["cti"], self.now)
         self.policy = callback_policy()

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from django.db.models import Max, Min
 from django.test import TestCase
-from django.utils import timezone
 
+from hotline import clock
 from hotline.accounts.models import User
 from hotline.accounts.roles import Role
 from hotline.callbacks.models import CallbackAttempt, MissedCall
@@ -17,6 +17,9 @@ from hotline.knowledge.models import Entry
 from hotline.orders.choices import FINAL_STATES
 from hotline.orders.models import Channel, Order, OrderEvent, Status
 from hotline.surveys.models import Attempt, Campaign, CampaignStatus, Response, TargetStatus
+from hotline.testing import aware
+
+MOMENT = aware("2026-11-25 15:30")  # a Wednesday afternoon
 
 
 class DemoHistoryTests(TestCase):
@@ -27,7 +30,10 @@ class DemoHistoryTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         catalogue_load()
-        cls.summary = demo_load(orders=cls.ORDERS)
+        # The history is built backwards from "now": a fixed moment makes it the same on
+        # every run (a small demo made at another hour or day holds other states).
+        with clock.frozen_at(MOMENT):
+            cls.summary = demo_load(orders=cls.ORDERS)
 
     def test_orders_are_made_by_the_services_over_four_months_in_every_state(self):
         self.assertEqual(self.summary.orders_created, self.ORDERS)
@@ -38,7 +44,7 @@ class DemoHistoryTests(TestCase):
         span = Order.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
         self.assertGreaterEqual((span["last"] - span["first"]).days, 90)
         self.assertEqual(set(Order.objects.values_list("status", flat=True)), set(Status.values))
-        old = Order.objects.filter(created_at__lt=timezone.now() - timedelta(days=40))
+        old = Order.objects.filter(created_at__lt=MOMENT - timedelta(days=40))
         self.assertGreater(old.filter(status__in=FINAL_STATES).count(), 0.9 * old.count())
 
     def test_several_operators_on_two_shifts_take_calls_and_orders(self):
@@ -67,7 +73,7 @@ class DemoHistoryTests(TestCase):
         self.assertTrue(incoming.filter(answered=False, missed_call__isnull=False).exists())
         self.assertTrue(0.93 <= answered.count() / incoming.count() <= 0.99)
         self.assertFalse(answered.filter(ended_at__isnull=True).exists())
-        self.assertFalse(incoming.filter(started_at__gt=timezone.now()).exists())
+        self.assertFalse(incoming.filter(started_at__gt=MOMENT).exists())
         phone_orders = Order.objects.filter(channel=Channel.PHONE)
         self.assertEqual(phone_orders.filter(cti_calls__isnull=True).count(), 0)
         self.assertTrue(Call.objects.filter(direction="out", answered=True).exists())
@@ -82,7 +88,7 @@ class DemoHistoryTests(TestCase):
     def test_a_commissioned_survey_is_running_and_partly_done(self):
         campaign = Campaign.objects.get()
         self.assertEqual(campaign.status, CampaignStatus.RUNNING)
-        self.assertLess(campaign.started_at, timezone.now() - timedelta(days=14))
+        self.assertLess(campaign.started_at, MOMENT - timedelta(days=14))
         statuses = set(campaign.targets.values_list("status", flat=True))
         self.assertIn(TargetStatus.COMPLETED, statuses)
         self.assertIn(TargetStatus.PENDING, statuses)
@@ -97,7 +103,7 @@ class DemoHistoryTests(TestCase):
 
     def test_a_water_outage_shows_as_a_hotspot_in_the_last_days(self):
         recent = Order.objects.filter(
-            place__name=OUTAGE_PLACE, created_at__gte=timezone.now() - timedelta(days=2)
+            place__name=OUTAGE_PLACE, created_at__gte=MOMENT - timedelta(days=2)
         )
         self.assertGreaterEqual(recent.count(), int(self.ORDERS * OUTAGE_SHARE))
 
