@@ -57,7 +57,7 @@ def _link(period: Period, figure: str, unit: str = "", dim: str = "", key: str =
 
 
 def _distribution(period: Period, figures: dict, dim: str, names: dict, unit: str) -> charts.Bars:
-    split = figures[f"by_{dim}"] if dim != "place" else figures["by_place"]
+    split = figures[f"by_{dim}"]
     return charts.bars(
         [
             (names.get(key, key), value, f"{value:,}", _link(period, "received", unit, dim, key))
