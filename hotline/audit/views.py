@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hotline.audit.display import entry_details
-from hotline.audit.forms import AuditFilterForm
+from hotline.audit.forms import ENTRIES, AuditFilterForm
 from hotline.audit.selectors import AuditFilter, audit_page
 from hotline.core.params import page_param
 from hotline.web.http import AuthenticatedRequest
@@ -30,7 +30,10 @@ def audit_trail_view(request: AuthenticatedRequest) -> HttpResponse:
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
     )
-    page = audit_page(user=request.user, filters=filters, page=page_param(request.GET.get("page")))
+    kind = data.get("kind") or ENTRIES
+    page = audit_page(
+        user=request.user, filters=filters, page=page_param(request.GET.get("page")), kind=kind
+    )
     keep = request.GET.copy()
     keep.pop("page", None)
     return render(
@@ -39,7 +42,11 @@ def audit_trail_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(entry, entry_details(entry)) for entry in page.rows],
+            "kind": kind,
+            "rows": [(entry, entry_details(entry)) for entry in page.rows]
+            if kind == ENTRIES
+            else [],
+            "events": page.rows if kind != ENTRIES else [],
             "query": keep.urlencode(),
         },
     )

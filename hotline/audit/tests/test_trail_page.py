@@ -123,3 +123,42 @@ class AuditTrailPageTests(BaseTestCase):
         self.client.get(URL, {"actor": "operator"})
         self.assertEqual(AuditEntry.objects.count(), before)
         self.assertEqual(self.client.post(URL).status_code, 405)
+
+
+class OrderEventsInTheTrailTests(BaseTestCase):
+    """Every transition is auditable: the auditor finds the orders' own trail on the same page,
+    by order number, person, action and day; nobody else does."""
+
+    def setUp(self):
+        self.order = self.create_order()
+        self.other = self.create_order()
+        services.order_accept(order=self.order, actor=self.operator)
+        self.client.force_login(self.auditor)
+
+    def test_the_auditor_finds_an_orders_transitions_by_its_number(self):
+        page = self.client.get(URL, {"kind": "orders", "target": self.order.number})
+        self.assertContains(page, self.order.number)
+        self.assertNotContains(page, self.other.number)
+        self.assertContains(page, "<td>登记</td>", html=True)
+        self.assertContains(page, "<td>受理</td>", html=True)
+        self.assertContains(page, self.operator.username)
+
+    def test_by_person_and_action(self):
+        page = self.client.get(
+            URL, {"kind": "orders", "actor": self.operator.username, "action": "accept"}
+        )
+        self.assertContains(page, self.order.number)
+        self.assertNotContains(page, self.other.number)
+        page = self.client.get(URL, {"kind": "orders", "actor": self.handler_b.username})
+        self.assertContains(page, "没有符合条件的工单办理记录")
+
+    def test_an_action_of_the_other_kind_is_told_and_not_used(self):
+        page = self.client.get(URL, {"kind": "orders", "action": "role_change"})
+        self.assertContains(page, "所选操作不属于所选的记录类别")
+        self.assertContains(page, self.order.number)  # the bad condition does not filter
+
+    def test_nobody_else_reads_the_order_trail_here(self):
+        for user in (self.sysadmin, self.operator, self.reviewer, self.manager_a):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get(URL, {"kind": "orders"}).status_code, 403)
