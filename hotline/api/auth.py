@@ -1,12 +1,27 @@
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from hotline.accounts.models import ApiToken
+from hotline.core.errors import NotAllowed
+
+
+def _gate(user, roles: frozenset[str] | None):
+    """The signed-in caller, refused (403 `not_allowed`) before the body is read when the
+    endpoint is for other roles (docs/access-matrix.md)."""
+    if user is not None and roles is not None and not user.has_role(*roles):
+        raise NotAllowed(_("您的账户无权使用此接口。"))
+    return user
 
 
 class TokenAuth(HttpBearer):
-    """Bearer tokens of machine accounts (stored as SHA-256 digests)."""
+    """Bearer tokens of machine accounts (stored as SHA-256 digests); with `roles`, only for
+    accounts holding one of them."""
+
+    def __init__(self, *, roles: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.roles = roles
 
     def authenticate(self, request: HttpRequest, token: str):
         row = (
@@ -18,13 +33,20 @@ class TokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
-        return row.user
+        return _gate(row.user, self.roles)
 
 
 class StaffSession(SessionAuth):
     """Signed-in staff using the API from their browser session. The CSRF check applies to a
     request that has a signed-in session; one without is simply not this scheme (and is told
     401, not a CSRF failure)."""
+
+    def __init__(self, *, roles: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.roles = roles
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return _gate(super().authenticate(request, key), self.roles)
 
     def _get_key(self, request: HttpRequest) -> str | None:
         if not request.user.is_authenticated:

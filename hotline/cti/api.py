@@ -7,11 +7,12 @@ schema is still published in the OpenAPI document."""
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from hotline.accounts.roles import Role
 from hotline.api.auth import TokenAuth
 from hotline.cti.protocol import CtiEventIn, event_parse
 from hotline.cti.services import cti_event_record
 
-router = Router(tags=["cti"], auth=TokenAuth())
+router = Router(tags=["cti"], auth=TokenAuth(roles=frozenset({Role.CTI})))
 
 
 class ErrorOut(Schema):

@@ -119,6 +119,10 @@ def entry_action_view(request: AuthenticatedRequest, pk: int, action: str) -> Ht
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404(_("未知操作。"))
+    rule = permissions.RULES[action]
+    if not rule.who(request.user, access.entry):
+        # Refused before the form is read (docs/access-matrix.md).
+        raise PermissionDenied(str(rule.refused))
     form = form_class(request.POST, entry=access.entry, user=request.user)
     status = 400
     if form.is_valid():

@@ -426,6 +426,13 @@ def condition_blocks(order: Order, action: str) -> str | None:
     return when(order) if when else None
 
 
+def denied_message(action: str) -> str:
+    """What a user whose role may not take `action` is told."""
+    return str(RULES[action].denied) or _("您无权对该工单执行“%(action)s”。") % {
+        "action": Action(action).label
+    }
+
+
 def authorize(user: User, order: Order, action: str) -> None:
     """Raise the domain error that says why `user` may not take `action` on `order` now."""
     if not can_see(user, order):
@@ -437,10 +444,7 @@ def authorize(user: User, order: Order, action: str) -> None:
         raise NotFound(_("工单不存在或无权查看。"))
     rule = RULES[action]
     if not role_allows(user, order, action):
-        raise NotAllowed(
-            str(rule.denied)
-            or _("您无权对该工单执行“%(action)s”。") % {"action": Action(action).label}
-        )
+        raise NotAllowed(denied_message(action))
     if not state_allows(order, action):
         raise WrongState(
             str(rule.wrong_state)

@@ -295,6 +295,8 @@ def report_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = _report_for(request.user, pk)
+    if not rules.may_publish_reports(request.user):
+        raise PermissionDenied(_("只有主管可以审定发布统计通报（第十九条）。"))
     try:
         services.report_publish(actor=request.user, report=report)
     except DomainError as exc:
@@ -308,6 +310,8 @@ def report_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_recompute_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = _report_for(request.user, pk)
+    if not rules.may_draft_reports(request.user):
+        raise PermissionDenied(_("您无权重新统计通报草稿。"))
     try:
         services.report_recompute(actor=request.user, report=report)
     except DomainError as exc:

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from hotline.orders.forms.handling import (
     WrittenReplyForm,
 )
 from hotline.orders.models import Action, Order
-from hotline.orders.rules import can_see
+from hotline.orders.rules import can_see, denied_message, role_allows
 from hotline.orders.selectors import (
     OrderAccess,
     caller_revealed,
@@ -38,11 +39,19 @@ from hotline.orders.selectors import (
 from hotline.web.http import AuthenticatedRequest
 
 
-def access_or_404(request: AuthenticatedRequest, number: str) -> OrderAccess:
+def access_or_404(
+    request: AuthenticatedRequest, number: str, *, action: str | None = None
+) -> OrderAccess:
+    """The order if the user may see it (else 404: its existence is not told); with `action`,
+    refused with 403 before any form is read when the user's role may never take it on this
+    order (docs/access-matrix.md) — a wrong state or an incomplete form is told on the page."""
     try:
-        return order_get_for_user(user=request.user, number=number)
+        access = order_get_for_user(user=request.user, number=number)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    if action is not None and not role_allows(request.user, access.order, action):
+        raise PermissionDenied(denied_message(action))
+    return access
 
 
 def detail_context(
@@ -162,10 +171,10 @@ def order_detail_view(request: AuthenticatedRequest, number: str) -> HttpRespons
 @login_required
 @require_POST
 def order_action_view(request: AuthenticatedRequest, number: str, action: str) -> HttpResponse:
-    access = access_or_404(request, number)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404(_("未知操作。"))
+    access = access_or_404(request, number, action=action)
     form = form_class(request.POST, order=access.order, user=request.user)
     status = 400
     if form.is_valid():
@@ -191,7 +200,7 @@ def order_action_view(request: AuthenticatedRequest, number: str, action: str) -
 def order_reveal_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """Reveal the caller (audited), then show the page again by a redirect: a reload shows
     the number without a second reveal."""
-    access = access_or_404(request, number)
+    access = access_or_404(request, number, action=Action.REVEAL)
     form = RevealForm(request.POST)
     if form.is_valid():
         try:
@@ -210,7 +219,7 @@ def order_reveal_view(request: AuthenticatedRequest, number: str) -> HttpRespons
 @login_required
 @require_POST
 def order_attach_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
-    access = access_or_404(request, number)
+    access = access_or_404(request, number, action=Action.ATTACH)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -249,9 +258,7 @@ def order_attachment_view(request: AuthenticatedRequest, number: str, pk: int) -
 @require_POST
 def order_correct_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """The host unit corrects an order (also an archived one); every change is in the history."""
-    access = access_or_404(request, number)
-    if Action.CORRECT not in access.actions:
-        raise Http404(_("只有热线主办单位可以更正工单。"))
+    access = access_or_404(request, number, action=Action.CORRECT)
     form = CorrectForm(request.POST, order=access.order)
     status = 400
     if form.is_valid():

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from hotline.core.errors import DomainError
 from hotline.orders import services
 from hotline.orders.forms.handling import AssistReplyForm, NoteForm, WrittenReplyForm
-from hotline.orders.models import Urge
+from hotline.orders.models import Action, Urge
 from hotline.orders.views.detail import access_or_404, refused, status_of
 from hotline.web.http import AuthenticatedRequest
 
@@ -23,7 +23,7 @@ def _back(number: str) -> HttpResponse:
 @login_required
 @require_POST
 def order_note_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
-    access = access_or_404(request, number)
+    access = access_or_404(request, number, action=Action.NOTE)
     form = NoteForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -47,7 +47,7 @@ def order_note_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def order_assist_reply_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
-    access = access_or_404(request, number)
+    access = access_or_404(request, number, action=Action.ASSIST_REPLY)
     form = AssistReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -65,7 +65,7 @@ def order_assist_reply_view(request: AuthenticatedRequest, number: str) -> HttpR
 @login_required
 @require_POST
 def order_written_reply_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
-    access = access_or_404(request, number)
+    access = access_or_404(request, number, action=Action.WRITTEN_REPLY)
     form = WrittenReplyForm(request.POST, request.FILES, order=access.order)
     status = 400
     if form.is_valid():
@@ -89,7 +89,7 @@ def order_written_reply_view(request: AuthenticatedRequest, number: str) -> Http
 @login_required
 @require_POST
 def urge_acknowledge_view(request: AuthenticatedRequest, number: str, pk: int) -> HttpResponse:
-    access = access_or_404(request, number)
+    access = access_or_404(request, number, action=Action.URGE_ACK)
     urge = Urge.objects.filter(order=access.order, pk=pk).first()
     if urge is None:
         raise Http404(_("催办记录不存在。"))

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hotline.catalogue.models import RequestType
@@ -25,6 +27,9 @@ from hotline.web.http import AuthenticatedRequest
 
 @login_required
 def order_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.is_admin_only:
+        # 等保 三员: the administrators configure the system and read no orders.
+        raise PermissionDenied(_("系统管理员和安全管理员不查看工单。"))
     params = request.GET
     lists = worklists_for(request.user)
     current = WORKLISTS.get(params.get("list", ""), ALL)
