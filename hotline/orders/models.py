@@ -29,6 +29,8 @@ from hotline.privacy.crypto import CONFIDENTIAL, PERSONAL
 from hotline.privacy.fields import EncryptedTextField
 
 __all__ = [
+    "CONFIDENTIAL_CLEAR",
+    "CONFIDENTIAL_FIELDS",
     "FINAL_STATES",
     "UNIT_STATES",
     "UNIT_VISIBLE_STATES",
@@ -312,38 +314,33 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Order":
-        order = super().from_db(db, field_names, values)
-        loaded = order.__dict__
-        if loaded.get("is_confidential"):
-            for clear, sealed in CONFIDENTIAL_FIELDS:
-                if clear in loaded and loaded.get(sealed):
-                    loaded[clear] = loaded[sealed]
-        return order
-
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Also keeps the search pieces, and a confidential order's text sealed (Art. 23):
-        the clear columns get the placeholder while the order in Python keeps its text."""
+        """Also keeps the search pieces, and a confidential order's text sealed (Art. 23): its
+        clear columns get the placeholder, while this instance keeps what it held."""
         update_fields = kwargs.get("update_fields")
         touched = set(update_fields) if update_fields is not None else None
         loaded = self.__dict__
         shown: dict[str, str] = {}
+        revealed = self._state.adding or getattr(self, "_confidential_shown", False)
         for clear, sealed in CONFIDENTIAL_FIELDS:
             if clear not in loaded:
                 continue  # deferred: neither read nor written
             shown[clear] = loaded[clear]
             if self.is_confidential:
-                if loaded[clear] != CONFIDENTIAL_CLEAR[clear]:
+                # The text itself, unless this instance holds only the placeholder.
+                if revealed or loaded[clear] != CONFIDENTIAL_CLEAR[clear]:
                     loaded[sealed] = loaded[clear]
                 loaded[clear] = CONFIDENTIAL_CLEAR[clear]
             elif loaded.get(sealed):
+                # No longer confidential: the text goes back to its clear column.
+                if not revealed and loaded[clear] == CONFIDENTIAL_CLEAR[clear]:
+                    shown[clear] = loaded[clear] = loaded[sealed]
                 loaded[sealed] = ""
+                if touched is not None:
+                    touched |= {clear, sealed}
             if touched is not None and clear in touched:
                 touched.add(sealed)
-        self.search_text = (
-            "" if self.is_confidential else search_text_for(self.title, self.address)
-        )
+        self.search_text = "" if self.is_confidential else search_text_for(self.title, self.address)
         if touched is not None:
             if touched & {"title", "address", "is_confidential"}:
                 touched.add("search_text")
@@ -352,6 +349,18 @@ class Order(models.Model):
             super().save(*args, **kwargs)
         finally:
             loaded.update(shown)
+        if revealed and self.is_confidential:
+            self._confidential_shown = True
+
+    def reveal_confidential(self) -> None:
+        """Put a confidential order's sealed title, address and content back into this
+        instance, for a reader who may see them: its page and API read, which are audited
+        (`confidential_view_record`), and the transfer to 110. Everything else — lists,
+        searches, messages, exports — reads the placeholder (Art. 23)."""
+        if self.is_confidential:
+            for clear, sealed in CONFIDENTIAL_FIELDS:
+                setattr(self, clear, getattr(self, sealed) or "")
+            self._confidential_shown = True
 
     @property
     def is_open(self) -> bool:
