@@ -146,17 +146,14 @@ def rewrite_batch(table: SealedTable, rows: list[tuple[Any, ...]], *, ring: str)
                     continue
                 if source.name not in opened and _is_current(token, kid=target, code=code):
                     continue  # a current value's digest was made with it
-                plain = opened.get(source.name)
-                if plain is None:
-                    plain = unseal(token, context=source.context())
+                known = opened.get(source.name)
+                plain = known if known is not None else unseal(token, context=source.context())
                 digest = phone_digest_value(plain)
                 if digest != stored:
                     changes[digest_field.attname] = digest
                     expected[digest_field.attname] = stored
         if changes:
-            rewritten += (
-                table.model._base_manager.filter(pk=pk, **expected).update(**changes)  # type: ignore[attr-defined]
-            )
+            rewritten += table.model._base_manager.filter(pk=pk, **expected).update(**changes)
     return rewritten
 
 

@@ -128,10 +128,10 @@ class Command(BaseCommand):
                     + (f" ({detail})" if detail else "")
                     + missing
                 )
-        for column, column_counts in counts.items():
-            if column_counts:
-                parts = ", ".join(f"{k} {c}: {n}" for (k, c), n in sorted(column_counts.items()))
-                self.stdout.write(f"  {column}: {parts}")
+        for label, per_key in counts.items():
+            if per_key:
+                parts = ", ".join(f"{k} {c}: {n}" for (k, c), n in sorted(per_key.items()))
+                self.stdout.write(f"  {label}: {parts}")
         unknown = sum(by_key.get("?", Counter()).values())
         if unknown:
             self.stdout.write(f"  {unknown} values are not sealed values")
