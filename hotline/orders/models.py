@@ -56,6 +56,7 @@ __all__ = [
 
 # What the clear columns of a confidential order hold (Art. 23); the text is sealed beside them.
 CONFIDENTIAL_PLACEHOLDER = "（保密工单）"
+CONFIDENTIAL_MASK = "（保密）"
 CONFIDENTIAL_FIELDS = (
     ("title", "confidential_title"),
     ("address", "confidential_address"),
@@ -340,6 +341,11 @@ class Order(models.Model):
                     touched |= {clear, sealed}
             if touched is not None and clear in touched:
                 touched.add(sealed)
+        if self.is_confidential:
+            # Even a mask says too much of a caller who asked for secrecy (138****1234, 张*).
+            for mask in ("caller_name_mask", "caller_phone_mask"):
+                if loaded.get(mask):
+                    loaded[mask] = CONFIDENTIAL_MASK
         self.search_text = "" if self.is_confidential else search_text_for(self.title, self.address)
         if touched is not None:
             if touched & {"title", "address", "is_confidential"}:

@@ -28,6 +28,9 @@ def seal_confidential_orders(apps, schema_editor):
             if value:
                 changes[name] = Sealed(seal(value, context=f"orders.order.{name}", key=CONFIDENTIAL))
         changes["search_text"] = ""
+        for mask in ("caller_name_mask", "caller_phone_mask"):
+            if getattr(order, mask):
+                changes[mask] = "（保密）"
         Order.objects.using(schema_editor.connection.alias).filter(pk=order.pk).update(**changes)
 
 

@@ -70,6 +70,7 @@ class StorageTests(ConfidentialTestCase):
         self.assert_no_piece(repr(row))
         self.assertEqual((row["title"], row["address"]), (CONFIDENTIAL_PLACEHOLDER, ""))
         self.assertEqual((row["content"], row["search_text"]), (CONFIDENTIAL_PLACEHOLDER, ""))
+        self.assertEqual((row["caller_name_mask"], row["caller_phone_mask"]), ("（保密）",) * 2)
         for column in (
             "caller_name",
             "caller_phone",
