@@ -358,6 +358,11 @@ class Order(models.Model):
         if revealed and self.is_confidential:
             self._confidential_shown = True
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        # Reloaded columns hold the placeholder again: this instance is no longer opened.
+        super().refresh_from_db(*args, **kwargs)
+        self.__dict__.pop("_confidential_shown", None)
+
     def reveal_confidential(self) -> None:
         """Put a confidential order's sealed title, address and content back into this
         instance, for a reader who may see them: its page and API read, which are audited

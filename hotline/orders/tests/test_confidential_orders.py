@@ -107,6 +107,15 @@ class StorageTests(ConfidentialTestCase):
         last = self.reload(order)
         last.reveal_confidential()
         self.assertEqual((last.title, last.address, last.content), (TITLE, ADDRESS, SECRET))
+        # An opened order reloaded from the database holds the placeholder, and saving it
+        # then keeps the sealed text (an empty address included).
+        empty = self.secret_order(address="")
+        empty.refresh_from_db()
+        self.assertEqual(empty.content, CONFIDENTIAL_PLACEHOLDER)
+        empty.save()
+        empty = self.reload(empty)
+        empty.reveal_confidential()
+        self.assertEqual((empty.address, empty.content), ("", SECRET))
 
     def test_an_ordinary_order_keeps_its_text_in_clear(self):
         order = self.create_order(title=TITLE, content=SECRET)
