@@ -209,10 +209,24 @@ HOTLINE_RECORDINGS_DIR = env_str("HOTLINE_RECORDINGS_DIR")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- personal data --------------------------------------------------------------------
-# The key that encrypts callers' names and phones (AES-256-GCM). Give it as base64 in
-# HOTLINE_DATA_KEY, or as a file in HOTLINE_DATA_KEY_FILE; the demo writes var/data.key.
+# The key rings that encrypt personal data (docs/keys.md): the personal ring (callers' names
+# and phones) and the confidential ring (content and caller of confidential orders, Art. 23).
+# Give each as text in HOTLINE_DATA_KEY / HOTLINE_CONFIDENTIAL_KEY (or *_FILE), or keep it in
+# the key file at *_PATH, which `hotline datakey rotate` updates and a running site re-reads;
+# the demo writes var/data.key and var/confidential.key.
 HOTLINE_DATA_KEY = env_str("HOTLINE_DATA_KEY")
 HOTLINE_DATA_KEY_PATH = env_str("HOTLINE_DATA_KEY_PATH", str(VAR_DIR / "data.key"))
+HOTLINE_CONFIDENTIAL_KEY = env_str("HOTLINE_CONFIDENTIAL_KEY")
+HOTLINE_CONFIDENTIAL_KEY_PATH = env_str(
+    "HOTLINE_CONFIDENTIAL_KEY_PATH", str(VAR_DIR / "confidential.key")
+)
+# The cipher of newly sealed values: AES-256-GCM, or SM4-GCM (国密, GB/T 32907) for
+# deployments that must use it. Either opens values sealed with the other.
+HOTLINE_DATA_CIPHER = env_str("HOTLINE_DATA_CIPHER", "aes-256-gcm")
+if HOTLINE_DATA_CIPHER not in ("aes-256-gcm", "sm4-gcm"):
+    raise ImproperlyConfigured(
+        f"HOTLINE_DATA_CIPHER={HOTLINE_DATA_CIPHER!r}: use aes-256-gcm or sm4-gcm"
+    )
 
 # --- the jurisdiction -----------------------------------------------------------------
 HOTLINE_ORDER_PREFIX = env_str("HOTLINE_ORDER_PREFIX", "YL")

@@ -7,6 +7,7 @@ import tempfile
 
 os.environ.setdefault("HOTLINE_TESTING", "1")
 os.environ.setdefault("HOTLINE_DATA_KEY", base64.b64encode(os.urandom(32)).decode("ascii"))
+os.environ.setdefault("HOTLINE_CONFIDENTIAL_KEY", base64.b64encode(os.urandom(32)).decode("ascii"))
 os.environ.setdefault("HOTLINE_VAR_DIR", tempfile.mkdtemp(prefix="hotline-test-"))
 
 from hotline.settings import *  # noqa: E402,F403

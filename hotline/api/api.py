@@ -213,6 +213,8 @@ def list_orders(
 )
 def get_order(request: AuthenticatedRequest, number: str):
     order = order_get_for_user(user=request.user, number=number).order
+    # A confidential order's text is opened for the reader, and the read audited (Art. 23).
+    order = services.order_view_confidential(order=order, viewer=request.user, via="api")
     base = OrderOut.from_order(order).dict()
     events = [
         EventOut(

@@ -28,6 +28,7 @@ class AuditEntry(AppendOnlyModel):
         CONFIG_CHANGE = "config_change", _("配置变更")
         LOGIN_FAILED = "login_failed", _("登录失败")
         LOGIN_LOCKED = "login_locked", _("登录锁定")
+        VIEW_CONFIDENTIAL = "view_confidential", _("查看保密工单")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -21,6 +21,7 @@ from hotline.orders.models import Order
 from hotline.orders.rules import may_take_calls, orders_visible_to
 from hotline.orders.selectors import caller_revealed, order_get_for_user
 from hotline.orders.services import order_reveal_caller
+from hotline.privacy.personal import phone_digests
 from hotline.web.http import AuthenticatedRequest
 
 
@@ -75,7 +76,7 @@ def callback_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
     revealed = caller_revealed(user=request.user, order=order)
     history = (
         orders_visible_to(request.user, Order.objects.select_related("request_type"))
-        .filter(caller_phone_digest=order.caller_phone_digest)
+        .filter(caller_phone_digest__in=phone_digests(order.caller_phone))
         .exclude(pk=order.pk)
         .order_by("-created_at")[:10]
         if order.caller_phone_digest

@@ -20,7 +20,13 @@ from hotline.cti.models import Call, CallEvent, Direction, EventKind
 from hotline.cti.protocol import CtiEventIn
 from hotline.cti.rules import may_hear_recordings
 from hotline.orders.models import Order
-from hotline.privacy.personal import phone_digest, phone_is_valid, phone_mask, phone_normalize
+from hotline.privacy.personal import (
+    phone_digest,
+    phone_digests,
+    phone_is_valid,
+    phone_mask,
+    phone_normalize,
+)
 
 logger = logging.getLogger("hotline.cti")
 
@@ -136,7 +142,7 @@ def call_link_order(*, actor: User, order: Order) -> Call | None:
             answered=True,
             ended_at__isnull=True,
             order__isnull=True,
-            phone_digest=order.caller_phone_digest,
+            phone_digest__in=phone_digests(order.caller_phone),
         )
         .order_by("-answered_at")
         .first()

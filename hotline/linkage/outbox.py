@@ -68,6 +68,8 @@ def transfer_queue(
     the rescue lines the caller was guided to) or a police matter (`police`). Written to the
     order's history; the caller's name and phone travel only inside the sealed body."""
     now = now or clock.now()
+    # 110 needs the matter itself; the body is sealed, and the transfer is in the history.
+    order.reveal_confidential()
     situation = order.emergency_situation
     message_id = str(uuid.uuid4())
     message = {

@@ -25,15 +25,19 @@ from hotline.orders.choices import (
     SupervisionChannel,
 )
 from hotline.orders.search_text import search_text_for
+from hotline.privacy.crypto import CONFIDENTIAL, PERSONAL
 from hotline.privacy.fields import EncryptedTextField
 
 __all__ = [
+    "CONFIDENTIAL_CLEAR",
+    "CONFIDENTIAL_FIELDS",
     "FINAL_STATES",
     "UNIT_STATES",
     "UNIT_VISIBLE_STATES",
     "Action",
     "Assignment",
     "Attachment",
+    "CONFIDENTIAL_PLACEHOLDER",
     "CallParty",
     "Channel",
     "CloseReason",
@@ -48,6 +52,26 @@ __all__ = [
     "SupervisionChannel",
     "Urge",
 ]
+
+
+# What the clear columns of a confidential order hold (Art. 23); the text is sealed beside them.
+CONFIDENTIAL_PLACEHOLDER = "（保密工单）"
+CONFIDENTIAL_MASK = "（保密）"
+CONFIDENTIAL_FIELDS = (
+    ("title", "confidential_title"),
+    ("address", "confidential_address"),
+    ("content", "confidential_content"),
+)
+CONFIDENTIAL_CLEAR = {
+    "title": CONFIDENTIAL_PLACEHOLDER,
+    "address": "",
+    "content": CONFIDENTIAL_PLACEHOLDER,
+}
+
+
+def caller_key(order: "Order") -> str:
+    """The key ring of an order's caller: the confidential one for a confidential order."""
+    return CONFIDENTIAL if order.is_confidential else PERSONAL
 
 
 class Order(models.Model):
@@ -74,8 +98,9 @@ class Order(models.Model):
     )
 
     # Personal data (Art. 22): sealed at rest; lists show the masks, the digest finds the number.
-    caller_name = EncryptedTextField(_("诉求人姓名"), blank=True)
-    caller_phone = EncryptedTextField(_("联系电话"), blank=True)
+    # A confidential order's caller is sealed under the confidential key (Art. 23).
+    caller_name = EncryptedTextField(_("诉求人姓名"), blank=True, key=caller_key)
+    caller_phone = EncryptedTextField(_("联系电话"), blank=True, key=caller_key)
     caller_name_mask = models.CharField(_("诉求人"), max_length=20, blank=True)
     caller_phone_mask = models.CharField(_("联系电话"), max_length=20, blank=True)
     caller_phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -99,6 +124,13 @@ class Order(models.Model):
     search_text = models.TextField(blank=True, default="", editable=False)
     content = models.TextField(_("诉求内容"))
     is_confidential = models.BooleanField(_("保密"), default=False)
+    # Art. 23: a confidential order's title, address and content, sealed under the confidential
+    # key; its clear columns then hold only CONFIDENTIAL_PLACEHOLDER (or nothing), so no search,
+    # list query, export or raw read of the database finds them. In Python the order reads as
+    # usual: loading puts these back in `title`, `address`, `content`, and `save()` seals them.
+    confidential_title = EncryptedTextField(blank=True, default="", key=CONFIDENTIAL)
+    confidential_address = EncryptedTextField(blank=True, default="", key=CONFIDENTIAL)
+    confidential_content = EncryptedTextField(blank=True, default="", key=CONFIDENTIAL)
     supervision_channel = models.CharField(
         _("监督渠道"), max_length=10, choices=SupervisionChannel.choices, blank=True, default=""
     )
@@ -284,11 +316,62 @@ class Order(models.Model):
         return self.number
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = search_text_for(self.title, self.address)
+        """Also keeps the search pieces, and a confidential order's text sealed (Art. 23): its
+        clear columns get the placeholder, while this instance keeps what it held."""
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"title", "address"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
+        touched = set(update_fields) if update_fields is not None else None
+        loaded = self.__dict__
+        shown: dict[str, str] = {}
+        revealed = self._state.adding or getattr(self, "_confidential_shown", False)
+        for clear, sealed in CONFIDENTIAL_FIELDS:
+            if clear not in loaded:
+                continue  # deferred: neither read nor written
+            shown[clear] = loaded[clear]
+            if self.is_confidential:
+                # The text itself, unless this instance holds only the placeholder.
+                if revealed or loaded[clear] != CONFIDENTIAL_CLEAR[clear]:
+                    loaded[sealed] = loaded[clear]
+                loaded[clear] = CONFIDENTIAL_CLEAR[clear]
+            elif loaded.get(sealed):
+                # No longer confidential: the text goes back to its clear column.
+                if not revealed and loaded[clear] == CONFIDENTIAL_CLEAR[clear]:
+                    shown[clear] = loaded[clear] = loaded[sealed]
+                loaded[sealed] = ""
+                if touched is not None:
+                    touched |= {clear, sealed}
+            if touched is not None and clear in touched:
+                touched.add(sealed)
+        if self.is_confidential:
+            # Even a mask says too much of a caller who asked for secrecy (138****1234, 张*).
+            for mask in ("caller_name_mask", "caller_phone_mask"):
+                if loaded.get(mask):
+                    loaded[mask] = CONFIDENTIAL_MASK
+        self.search_text = "" if self.is_confidential else search_text_for(self.title, self.address)
+        if touched is not None:
+            if touched & {"title", "address", "is_confidential"}:
+                touched.add("search_text")
+            kwargs["update_fields"] = touched
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            loaded.update(shown)
+        if revealed and self.is_confidential:
+            self._confidential_shown = True
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        # Reloaded columns hold the placeholder again: this instance is no longer opened.
+        super().refresh_from_db(*args, **kwargs)
+        self.__dict__.pop("_confidential_shown", None)
+
+    def reveal_confidential(self) -> None:
+        """Put a confidential order's sealed title, address and content back into this
+        instance, for a reader who may see them: its page and API read, which are audited
+        (`confidential_view_record`), and the transfer to 110. Everything else — lists,
+        searches, messages, exports — reads the placeholder (Art. 23)."""
+        if self.is_confidential:
+            for clear, sealed in CONFIDENTIAL_FIELDS:
+                setattr(self, clear, getattr(self, sealed) or "")
+            self._confidential_shown = True
 
     @property
     def is_open(self) -> bool:

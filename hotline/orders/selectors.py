@@ -21,7 +21,7 @@ from hotline.orders.rules import (
 )
 from hotline.orders.search import order_text_condition
 from hotline.orders.search_text import likeness
-from hotline.privacy.personal import phone_digest
+from hotline.privacy.personal import phone_digests
 from hotline.units.models import Unit
 
 LIST_RELATED = ("request_type", "category", "lead_unit", "place")
@@ -169,11 +169,11 @@ def order_list(
 
 def orders_from_phone(*, user: User, phone: str, limit: int = 20) -> list[Order]:
     """Earlier orders from one number (来电弹屏), found through the keyed digest."""
-    digest = phone_digest(phone)
-    if not digest:
+    digests = phone_digests(phone)
+    if not digests:
         return []
     qs = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED)).filter(
-        caller_phone_digest=digest
+        caller_phone_digest__in=digests
     )
     return list(qs.order_by("-created_at")[:limit])
 
@@ -236,11 +236,11 @@ def related_candidates(
         status=Status.MERGED
     )
     recent = Q(created_at__gte=since) | ~Q(status__in=FINAL_STATES)
-    digest = phone_digest(phone) if phone else ""
+    digests = phone_digests(phone) if phone else []
     pool: dict[int, Order] = {}
     pools = []
-    if digest:
-        pools.append(visible.filter(recent, caller_phone_digest=digest))
+    if digests:
+        pools.append(visible.filter(recent, caller_phone_digest__in=digests))
     if place_id:
         pools.append(visible.filter(recent, place_id=place_id))
     if category_id:
@@ -261,7 +261,7 @@ def related_candidates(
         where = likeness(address, order.address) if address and order.address else 0.0
         if where >= 0.3:
             reasons.append((2 * where, _("地址相近")))
-        same_caller = bool(digest) and order.caller_phone_digest == digest
+        same_caller = bool(digests) and order.caller_phone_digest in digests
         score = sum(weight for weight, _label in reasons) + (1 if same_caller else 0)
         # A caller calling again while their order is open most often calls about it.
         calls_again = same_caller and order.status not in FINAL_STATES

@@ -33,7 +33,7 @@ from hotline.orders.models import Channel, Order, Status
 from hotline.orders.services import attachments_add, order_create
 from hotline.portal.models import PortalCounter
 from hotline.privacy.crypto import keyed_digest
-from hotline.privacy.personal import phone_digest
+from hotline.privacy.personal import phone_digest, phone_digests
 from hotline.units.models import Place
 
 log = logging.getLogger(__name__)
@@ -207,7 +207,7 @@ def portal_find_order(*, client: str, number: str, phone: str) -> Order | None:
     if digest and number:
         order = (
             Order.objects.select_related("request_type", "lead_unit", "merged_into")
-            .filter(number=number, caller_phone_digest=digest)
+            .filter(number=number, caller_phone_digest__in=phone_digests(phone))
             .first()
         )
     if order is not None:

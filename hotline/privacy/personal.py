@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from hotline.privacy.crypto import keyed_digest
+from hotline.privacy.crypto import keyed_digest, keyed_digests
 
 # What people write between the digits of a number: spaces, hyphens, dots, brackets, and a
 # leading + before the country code. Anything else (a mask's *, letters) is not a number.
@@ -42,6 +42,14 @@ def phone_digest(raw: str) -> str:
     """The keyed hash that finds every order from one number (indexed, not reversible)."""
     digits = phone_normalize(raw)
     return keyed_digest(digits, purpose="phone") if digits else ""
+
+
+def phone_digests(raw: str) -> list[str]:
+    """The number's digest under every key of the personal ring, the current one first: what
+    a look-up matches (`phone_digest__in=`), so that it finds every row while `hotline datakey
+    rotate` has recomputed some digests and not yet the others. Empty for no number."""
+    digits = phone_normalize(raw)
+    return keyed_digests(digits, purpose="phone") if digits else []
 
 
 def phone_mask(raw: str) -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hotline import clock
 from hotline.core.errors import DomainError, NotFound
 from hotline.core.params import date_param
+from hotline.orders.services import order_view_confidential
 from hotline.quality import rules, selectors, services
 from hotline.quality.forms import DrawForm, ScoreForm
 from hotline.quality.models import State
@@ -123,6 +124,9 @@ def check_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已保存评分。"))
                 return redirect("quality:sample", pk=page.check.sample_id)
         status = 400
+    if page.order is not None:
+        # A confidential order's text is opened for a reader who may see it, and audited.
+        order_view_confidential(order=page.order, viewer=request.user, via="quality")
     return render(request, "quality/check.html", {"page": page, "form": form}, status=status)
 
 

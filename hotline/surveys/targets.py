@@ -25,6 +25,7 @@ from hotline.orders.models import Order, Status
 from hotline.privacy.personal import (
     name_mask,
     phone_digest,
+    phone_digests,
     phone_is_valid,
     phone_mask,
     phone_normalize,
@@ -77,7 +78,8 @@ def _add_people(campaign: Campaign, people: Iterable[Person], *, source: str) ->
     for person in people:
         digits = phone_normalize(person.phone)
         digest = phone_digest(digits)
-        if digest in existing:
+        # Any of its digests: during a key rotation a stored one may be under the older key.
+        if digest in existing or not existing.isdisjoint(phone_digests(digits)):
             duplicates += 1
             continue
         existing.add(digest)

@@ -56,6 +56,22 @@ class IntakeSearchLogTests(KnowledgeTestCase):
         self.assertEqual(log.result_refs, [self.entry.ref])
         self.assertLessEqual(log.at, order.created_at)
 
+    def test_it_keeps_no_search_of_a_confidential_call(self):
+        """Art. 23: the searches tell the matter to every reader of the search log."""
+        order = self.intake(
+            outcome="answer",
+            answer="请拨打派出所电话咨询。",
+            is_confidential="on",
+            kb_searches=field(("举报派出所民警收红包", [], 3)),
+        )
+        self.assertTrue(order.is_confidential)
+        self.assertFalse(SearchLog.objects.exists())
+        # The same call not confidential is recorded: the test can fail.
+        self.intake(
+            outcome="answer", answer="请拨打派出所电话咨询。", kb_searches=field(("暂住证", [], 3))
+        )
+        self.assertEqual(SearchLog.objects.count(), 1)
+
     def test_it_records_a_free_answer(self):
         order = self.intake(
             outcome="answer", answer="请拨打派出所电话咨询。", kb_searches=field(("暂住证", [], 3))

@@ -32,6 +32,7 @@ from hotline.orders.services.handling import (
     order_reveal_caller,
     order_supervise,
     order_urge,
+    order_view_confidential,
     urge_acknowledge,
 )
 from hotline.orders.services.intake import (
@@ -102,6 +103,7 @@ __all__ = [
     "order_supervise",
     "order_transfer_to_police",
     "order_urge",
+    "order_view_confidential",
     "orders_due_tomorrow",
     "urge_acknowledge",
 ]

@@ -20,7 +20,17 @@ from hotline.core.errors import Conflict, InvalidInput, NotAllowed, WrongState
 from hotline.core.text import MAX_REASON, MAX_SHORT, MAX_TEXT, clean_text
 from hotline.orders import history, messages
 from hotline.orders.attachments import check_uploads
-from hotline.orders.models import FINAL_STATES, Action, Attachment, CallParty, Note, Order, Urge
+from hotline.orders.models import (
+    CONFIDENTIAL_CLEAR,
+    CONFIDENTIAL_PLACEHOLDER,
+    FINAL_STATES,
+    Action,
+    Attachment,
+    CallParty,
+    Note,
+    Order,
+    Urge,
+)
 from hotline.orders.rules import tracker_candidates
 from hotline.orders.services.base import begin, held_by, save
 
@@ -151,6 +161,7 @@ def order_correct(
             _("不能更正这些字段：%(fields)s") % {"fields": "、".join(sorted(unknown))}
         )
     reason = clean_text(reason, field=_("更正理由"), limit=MAX_REASON)
+    order.reveal_confidential()  # compare with the text itself, not the placeholder
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for name, value in changes.items():
@@ -159,6 +170,9 @@ def order_correct(
             continue
         before[name] = getattr(old, "pk", old)
         after[name] = getattr(value, "pk", value)
+        if order.is_confidential and name in CONFIDENTIAL_CLEAR:
+            # The history is read by more people than the order (Art. 23): no text in it.
+            before[name] = after[name] = CONFIDENTIAL_PLACEHOLDER
         setattr(order, name, value)
     if not after:
         raise InvalidInput(_("没有需要更正的内容。"))
@@ -223,6 +237,24 @@ def order_reveal_caller(*, order: Order, actor: User, reason: str) -> tuple[str,
         reason=reason,
     )
     return order.caller_name, order.caller_phone
+
+
+@transaction.atomic
+def order_view_confidential(*, order: Order, viewer: User, via: str) -> Order:
+    """Open a confidential order's sealed title, address and content for `viewer`, who may
+    see the order (the caller checked it with `order_get_for_user`), and write the view to
+    the audit trail with the viewer and where (`via`: "page", "api"). Art. 23: 保密工单 are
+    read by the named few, and every reading is on record. An ordinary order is returned as
+    it is, unaudited."""
+    if order.is_confidential:
+        audit_record(
+            actor=viewer,
+            action=AuditEntry.Action.VIEW_CONFIDENTIAL,
+            target=order.number,
+            via=via,
+        )
+        order.reveal_confidential()
+    return order
 
 
 @transaction.atomic

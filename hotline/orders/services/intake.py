@@ -391,12 +391,13 @@ def order_intake(
 
     The knowledge `searches` the operator made during the call are recorded in the same
     transaction, linked to the order and to what followed (Art. 10, 14(1): the host unit
-    sees what the knowledge base answered and what it lacked).
+    sees what the knowledge base answered and what it lacked). Not those of a confidential
+    order: they tell its matter to everyone who reads the search log (Art. 23).
     """
     if decision.outcome not in Outcome.values:
         raise InvalidInput(_("请选择处理方式。"))
     order = _intake_decide(actor=actor, request=request, decision=decision)
-    if searches:
+    if searches and not order.is_confidential:
         outcome = SEARCH_OUTCOMES[Outcome(decision.outcome)]
         if outcome == SearchOutcome.ANSWERED_FREE and decision.knowledge_ref:
             outcome = SearchOutcome.ANSWERED_FROM_ENTRY

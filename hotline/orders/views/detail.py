@@ -164,7 +164,12 @@ def status_of(exc: DomainError) -> int:
 
 @login_required
 def order_detail_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
+    """The order page. A confidential order's text is opened here, and each page view is
+    written to the audit trail (Art. 23); an htmx refresh of part of the page is not."""
     access = access_or_404(request, number)
+    partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    if not partial:
+        services.order_view_confidential(order=access.order, viewer=request.user, via="page")
     return render(request, "orders/order_detail.html", detail_context(request, access))
 
 

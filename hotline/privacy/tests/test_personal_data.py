@@ -37,18 +37,13 @@ class SealTests(SimpleTestCase):
 
     def test_altered_ciphertext_is_detected(self):
         sealed = seal("13812345678", context="orders.order.caller_phone")
-        blob = bytearray(base64.b64decode(sealed[len(PREFIX) :]))
-        blob[-1] ^= 0x01  # flip one bit of the tag
-        tampered = PREFIX + base64.b64encode(bytes(blob)).decode("ascii")
-        with self.assertRaises(DecryptionError):
-            unseal(tampered, context="orders.order.caller_phone")
-        blob = bytearray(base64.b64decode(sealed[len(PREFIX) :]))
-        blob[13] ^= 0x80  # and one bit of the ciphertext
-        with self.assertRaises(DecryptionError):
-            unseal(
-                PREFIX + base64.b64encode(bytes(blob)).decode("ascii"),
-                context="orders.order.caller_phone",
-            )
+        header, body = sealed.rsplit(":", 1)
+        for position in (-1, 13):  # one bit of the tag, one of the ciphertext
+            blob = bytearray(base64.b64decode(body))
+            blob[position] ^= 0x01
+            tampered = f"{header}:{base64.b64encode(bytes(blob)).decode('ascii')}"
+            with self.subTest(position=position), self.assertRaises(DecryptionError):
+                unseal(tampered, context="orders.order.caller_phone")
 
     def test_value_does_not_open_in_another_column(self):
         sealed = seal("13812345678", context="orders.order.caller_phone")
@@ -60,6 +55,13 @@ class SealTests(SimpleTestCase):
             "13812345678",
             "v1:not-base64!!",
             "v1:" + base64.b64encode(b"short").decode(),
+            "v2:k1:aes:" + base64.b64encode(b"short").decode(),
+            "v2:k1:aes:not-base64!!",
+            "v2:k1:des:" + base64.b64encode(bytes(40)).decode(),
+            "v2:k9:aes:" + base64.b64encode(bytes(40)).decode(),
+            "v2:K1:aes:" + base64.b64encode(bytes(40)).decode(),
+            "v2:k1:aes",
+            "v2::aes:",
         ):
             with self.subTest(token=token), self.assertRaises(DecryptionError):
                 unseal(token, context="c")

@@ -3,6 +3,7 @@ that no caller's clear name or number appears."""
 
 from django.urls import reverse
 
+from hotline.audit.models import AuditEntry
 from hotline.quality.models import Kind, Sample, State
 from hotline.quality.services import quality_sample_draw
 from hotline.quality.tests.base import CALLER, CALLER_NAME, FULL_MARKS, WEEK, QualityTestCase
@@ -199,9 +200,14 @@ class PrivacyTests(QualityPageTestCase):
         self.assertContains(page, "您无权查看其内容")
         self.assertNotContains(page, SECRET)
         self.assertNotContains(page, secret.number)
-        # The host reviewer sees every order (Art. 23).
+        # The host reviewer sees every order (Art. 23), and that reading is audited.
         self.assertContains(
             self.get(self.reviewer, reverse("quality:check", args=[check.pk])), SECRET
+        )
+        views = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW_CONFIDENTIAL)
+        self.assertEqual(
+            [(e.actor, e.target, e.detail) for e in views],
+            [(self.reviewer, secret.number, {"via": "quality"})],
         )
 
 

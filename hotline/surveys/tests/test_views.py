@@ -434,5 +434,7 @@ class SealedAtRestTests(SurveyTestCase):
         for index, phone in enumerate(PHONES):
             self.assertNotIn(phone, dump)
             self.assertNotIn(f"居民{index}", dump)
-        self.assertTrue(all(row[0].startswith("v1:") and row[1].startswith("v1:") for row in rows))
+        self.assertTrue(
+            all(row[0].startswith("v2:k") and row[1].startswith("v2:k") for row in rows)
+        )
         self.assertEqual(self.target(campaign, PHONES[0]).phone, PHONES[0])

@@ -18,7 +18,7 @@ from hotline.catalogue.services import catalogue_load
 from hotline.demo.accounts import DEMO_PASSWORD, demo_account_lines
 from hotline.demo.generate import DEFAULT_ORDERS, demo_load
 from hotline.linkage.simulator import ENDPOINT
-from hotline.privacy.crypto import ensure_key_file
+from hotline.privacy.crypto import CONFIDENTIAL, ensure_key_file
 
 
 def public_url_for(addr: str) -> str:
@@ -60,6 +60,12 @@ class Command(BaseCommand):
         if not settings.HOTLINE_DATA_KEY and ensure_key_file(Path(settings.HOTLINE_DATA_KEY_PATH)):
             self.stdout.write(
                 f"Created the personal-data key {settings.HOTLINE_DATA_KEY_PATH} (keep it: the data cannot be read without it)."
+            )
+        if not settings.HOTLINE_CONFIDENTIAL_KEY and ensure_key_file(
+            Path(settings.HOTLINE_CONFIDENTIAL_KEY_PATH), name=CONFIDENTIAL
+        ):
+            self.stdout.write(
+                f"Created the confidential-order key {settings.HOTLINE_CONFIDENTIAL_KEY_PATH} (keep it too)."
             )
         call_command("migrate", interactive=False, verbosity=0)
         counts = catalogue_load()
