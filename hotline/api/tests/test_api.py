@@ -223,8 +223,10 @@ class ScopingTests(ApiTestCase):
         self.assertEqual(numbers(self.handler_a), {order_a.number})
         self.assertEqual(numbers(self.handler_b), {order_b.number})
         self.assertEqual(numbers(self.reviewer), {order_a.number, order_b.number, received.number})
-        self.assertEqual(numbers(self.sysadmin), set())
         self.assertEqual(numbers(self.desk), set())
+        # 三员分立: the administrators' list is refused, not merely empty.
+        response = self.get(ORDERS, self.token_for(self.sysadmin))
+        self.assertEqual((response.status_code, response.json()["code"]), (403, "not_allowed"))
 
     def test_list_filters_by_status_and_pages(self):
         first, second = self.dispatched_order(), self.dispatched_order()

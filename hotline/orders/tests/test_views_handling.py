@@ -81,7 +81,7 @@ class HandlingPageTests(OrderTestCase):
         self.client.force_login(self.handler_a)
         self.assertNotContains(self.client.get(self.url("detail", order)), "提交协办意见")
         response = self.client.post(self.url("assist", order), {"assist-text": "x"})
-        self.assertContains(response, "只有协办单位可以提交协办意见。", status_code=400)
+        self.assertContains(response, "只有协办单位可以提交协办意见。", status_code=403)
         self.assertEqual(order.replies.count(), 1)
 
     def test_operator_records_a_written_reply_with_the_scan_on_the_order_page(self):
@@ -167,13 +167,14 @@ class HandlingPageTests(OrderTestCase):
         self.assertContains(response, "该催办已由")
         self.assertEqual(order.events.filter(action=Action.URGE_ACK).count(), 1)
 
-    def test_acknowledging_an_urge_of_another_order_is_404(self):
+    def test_acknowledging_an_urge_of_another_order_is_refused(self):
         order = self.in_progress_order()
         other = self.in_progress_order()
         services.order_urge(order=other, actor=self.operator, note="请尽快")
         urge = Urge.objects.get()
         self.client.force_login(self.handler_a)
         response = self.client.post(self.url("urge-ack", order, urge.pk))
-        self.assertEqual(response.status_code, 404)
+        # The unit was not urged on this order: refused before the urge is looked up.
+        self.assertEqual(response.status_code, 403)
         urge.refresh_from_db()
         self.assertIsNone(urge.acknowledged_at)

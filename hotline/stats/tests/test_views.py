@@ -130,7 +130,7 @@ class ReportTest(NovemberTestCase):
         report = self.draft()
         self.assertEqual(report.figures["received"], 9)
         self.client.force_login(self.reviewer)
-        self.assertEqual(self.client.post(f"/stats/reports/{report.pk}/publish/").status_code, 302)
+        self.assertEqual(self.client.post(f"/stats/reports/{report.pk}/publish/").status_code, 403)
         report.refresh_from_db()
         self.assertFalse(report.is_published)  # only the supervising unit publishes
         self.client.logout()
