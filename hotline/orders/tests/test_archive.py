@@ -119,7 +119,8 @@ class CorrectViewTests(BaseTestCase):
                         "correct-version": order.version,
                     },
                 )
-                self.assertEqual(response.status_code, 404)
+                # They see the order: refused (403), not hidden (docs/access-matrix.md).
+                self.assertEqual(response.status_code, 403)
         self.assertEqual(self.reload(order).address, "")
         self.client.force_login(self.reviewer)
         self.assertContains(self.client.get(f"/orders/{order.number}/"), "更正工单")
