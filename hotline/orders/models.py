@@ -98,6 +98,13 @@ class Order(models.Model):
     # database in its own way; written by save().
     search_text = models.TextField(blank=True, default="", editable=False)
     content = models.TextField(_("诉求内容"))
+    # The texts as written, sealed, when they held personal numbers or the caller's name or
+    # phone (`privacy/text.py`): the clear columns above and below keep only the masked text,
+    # the originals open through the audited reveal. Empty when nothing was masked.
+    content_sealed = EncryptedTextField(blank=True, default="", editable=False)
+    address_sealed = EncryptedTextField(blank=True, default="", editable=False)
+    title_sealed = EncryptedTextField(blank=True, default="", editable=False)
+    answer_sealed = EncryptedTextField(blank=True, default="", editable=False)
     is_confidential = models.BooleanField(_("保密"), default=False)
     supervision_channel = models.CharField(
         _("监督渠道"), max_length=10, choices=SupervisionChannel.choices, blank=True, default=""
@@ -283,6 +290,19 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def has_personal_data(self) -> bool:
+        """Whether a reveal would show anything: the caller's phone, or a text of the order
+        with personal data masked in it (privacy/text.py)."""
+        return bool(
+            self.caller_phone_mask
+            or self.content_sealed
+            or self.address_sealed
+            or self.answer_sealed
+            or self.replies.exclude(text_sealed="").exists()
+            or self.notes.exclude(text_sealed="").exists()
+        )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = search_text_for(self.title, self.address)
         update_fields = kwargs.get("update_fields")
@@ -443,7 +463,8 @@ class Reply(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="replies")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("答复内容"))
+    text = models.TextField(_("答复内容"))  # masked (privacy/text.py)
+    text_sealed = EncryptedTextField(blank=True, default="", editable=False)
     state = models.CharField(
         _("状态"), max_length=24, choices=State.choices, default=State.PENDING_APPROVAL
     )
@@ -539,7 +560,8 @@ class Note(models.Model):
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
     method = models.CharField(_("联系方式"), max_length=10, choices=Method.choices, blank=True)
     contacted_at = models.DateTimeField(_("联系时间"), null=True, blank=True)
-    text = models.TextField(_("内容"))
+    text = models.TextField(_("内容"))  # masked (privacy/text.py)
+    text_sealed = EncryptedTextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
 
     class Meta:

@@ -21,6 +21,7 @@ from hotline.core.text import MAX_REASON, MAX_SHORT, MAX_TEXT, clean_text
 from hotline.orders import history, messages
 from hotline.orders.attachments import check_uploads
 from hotline.orders.models import FINAL_STATES, Action, Attachment, CallParty, Note, Order, Urge
+from hotline.orders.personal_text import order_sealed_texts, order_text
 from hotline.orders.rules import tracker_candidates
 from hotline.orders.services.base import begin, held_by, save
 
@@ -43,7 +44,7 @@ def order_add_note(
     if kind not in Note.Kind.values:
         raise InvalidInput(_("未知的记录类别。"))
     order = begin(order, actor, Action.CONTACT if kind == Note.Kind.CONTACT else Action.NOTE, None)
-    text = clean_text(text, field=_("记录内容"), limit=MAX_TEXT)
+    text, sealed = order_text(order, clean_text(text, field=_("记录内容"), limit=MAX_TEXT))
     now = clock.now()
     if kind == Note.Kind.CONTACT:
         if method not in Note.Method.values:
@@ -61,6 +62,7 @@ def order_add_note(
         method=method,
         contacted_at=contacted_at,
         text=text,
+        text_sealed=sealed,
         created_at=now,
     )
     history.noted(order, actor=actor, note=note)
@@ -130,6 +132,8 @@ CORRECTABLE_FIELDS = (
     "title",
     "supervision_channel",
 )
+# Correctable texts that may hold personal data: each has a sealed column beside it.
+SEALED_TEXTS = ("address", "title")
 
 
 @transaction.atomic
@@ -153,16 +157,26 @@ def order_correct(
     reason = clean_text(reason, field=_("更正理由"), limit=MAX_REASON)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
+    fields = []
     for name, value in changes.items():
         old = getattr(order, name)
+        sealed = None
+        if name in SEALED_TEXTS and isinstance(value, str):
+            # The corrected text is masked like the first (privacy/text.py), and the history
+            # keeps only masks: the old value in the column is already one.
+            value, sealed = order_text(order, value)
         if old == value:
             continue
         before[name] = getattr(old, "pk", old)
         after[name] = getattr(value, "pk", value)
         setattr(order, name, value)
+        fields.append(name)
+        if sealed is not None:
+            setattr(order, f"{name}_sealed", sealed)
+            fields.append(f"{name}_sealed")
     if not after:
         raise InvalidInput(_("没有需要更正的内容。"))
-    save(order, list(after))
+    save(order, fields)
     history.corrected(order, actor=actor, reason=reason, before=before, after=after)
     return order
 
@@ -212,15 +226,18 @@ def order_assign_tracker(
 
 @transaction.atomic
 def order_reveal_caller(*, order: Order, actor: User, reason: str) -> tuple[str, str]:
-    """Show the caller's name and phone in clear to someone who must contact them; every
-    reveal is written to the audit trail (Art. 22: 不得泄露市民个人信息)."""
+    """Show the caller's name and phone in clear to someone who must contact them, and the
+    order's texts as written (the personal numbers `privacy/text.py` masked in them); every
+    reveal is written to the audit trail, naming what it opened (Art. 22: 不得泄露市民个人信息).
+    The reason is stored masked: it is typed text too."""
     order = begin(order, actor, Action.REVEAL, None)
-    reason = clean_text(reason, field=_("查看事由"), limit=MAX_SHORT)
+    reason, _sealed = order_text(order, clean_text(reason, field=_("查看事由"), limit=MAX_SHORT))
     audit_record(
         actor=actor,
         action=AuditEntry.Action.REVEAL_PERSONAL_DATA,
         target=order.number,
         reason=reason,
+        shown=order_sealed_texts(order),
     )
     return order.caller_name, order.caller_phone
 
