@@ -290,6 +290,13 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_text_for(self.title, self.address)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "address"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     @property
     def has_personal_data(self) -> bool:
         """Whether a reveal would show anything: the caller's phone, or a text of the order
@@ -302,13 +309,6 @@ class Order(models.Model):
             or self.replies.exclude(text_sealed="").exists()
             or self.notes.exclude(text_sealed="").exists()
         )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = search_text_for(self.title, self.address)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"title", "address"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -70,11 +70,16 @@ _MEASURE_AFTER = re.compile(
     r" ?(?:元|万|亿|块|角|美元|个|人|次|户|件|张|套|台|辆|天|年|平方|平米|米|吨|公斤|斤|克|%|％|‰)"
 )
 # Words after which a bare 7–8 digit number is a local landline (电话87654321).
-_PHONE_WORD_BEFORE = re.compile(r"(?:电话|手机|座机|联系|号码|致电|拨打|来电|tel|TEL|Tel)[^0-9\n]{0,4}$")
+_PHONE_WORD_BEFORE = re.compile(
+    r"(?:电话|手机|座机|联系|号码|致电|拨打|来电|tel|TEL|Tel)[^0-9\n]{0,4}$"
+)
 
+# The province codes of GB/T 2260 that begin an ID number (71 Taiwan, 81 Hong Kong, 82 Macao,
+# 83 the residence permits of Taiwan residents, 91 foreigners' permanent residence).
 _PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 "
-    "64 65 71 81 82 83 91".split()
+    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37"}
+    | {"41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63"}
+    | {"64", "65", "71", "81", "82", "83", "91"}
 )
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -137,10 +142,7 @@ def is_bank_card(digits: str) -> bool:
     """13–19 digits of a card scheme's range (3 JCB/Amex, 4 Visa, 5 Mastercard, 6 UnionPay,
     9 older domestic cards) passing the Luhn check."""
     return (
-        13 <= len(digits) <= 19
-        and digits.isdigit()
-        and digits[0] in "34569"
-        and luhn_valid(digits)
+        13 <= len(digits) <= 19 and digits.isdigit() and digits[0] in "34569" and luhn_valid(digits)
     )
 
 

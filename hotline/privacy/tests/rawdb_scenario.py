@@ -84,7 +84,9 @@ def main() -> None:
     )
     assert response.status_code in (200, 302), response.status_code
 
-    desk = account_create(username="api", roles=[Role.LINKAGE], unit=Unit.objects.get(code="police"))
+    desk = account_create(
+        username="api", roles=[Role.LINKAGE], unit=Unit.objects.get(code="police")
+    )
     token = ApiToken.issue(user=desk, name="接口")[1]
     response = Client().post(
         "/api/v1/orders",
