@@ -232,9 +232,7 @@ class MaskShapeTests(SimpleTestCase):
 class CallerTests(SimpleTestCase):
     def test_the_callers_name_is_masked_wherever_it_is_written(self):
         text = "我是欧阳春花，欧阳春花的家在幸福路"
-        self.assertEqual(
-            text_mask(text, caller_name="欧阳春花"), "我是欧**花，欧**花的家在幸福路"
-        )
+        self.assertEqual(text_mask(text, caller_name="欧阳春花"), "我是欧**花，欧**花的家在幸福路")
 
     def test_a_one_character_name_is_not_masked_in_every_word(self):
         self.assertEqual(text_mask("王先生说王府井", caller_name="王"), "王先生说王府井")
@@ -265,8 +263,13 @@ class ChecksTests(SimpleTestCase):
                     self.assertFalse(is_resident_id(good[:17] + wrong))
 
     def test_an_id_with_an_impossible_birth_date_or_province_is_not_one(self):
-        for first17 in ["11010519491331002", "11010519490230002", "00010519491231002",
-                        "11010518491231002", "11010530001231002"]:
+        for first17 in [
+            "11010519491331002",
+            "11010519490230002",
+            "00010519491231002",
+            "11010518491231002",
+            "11010530001231002",
+        ]:
             with self.subTest(first17=first17):
                 self.assertFalse(is_resident_id(first17 + id_check_character(first17)))
 
