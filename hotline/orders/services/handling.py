@@ -75,7 +75,7 @@ def order_urge(
 ) -> Order:
     """An operator urges the unit (催办, Art. 16: 跟踪落实); the unit must acknowledge it."""
     order = begin(order, actor, Action.URGE, expected_version)
-    note = clean_text(note, field=_("催办内容"), limit=MAX_REASON)
+    note = order_text(order, clean_text(note, field=_("催办内容"), limit=MAX_REASON))[0]
     order.urge_count += 1
     save(order, ["urge_count"])
     event = history.urged(order, action=Action.URGE, actor=actor, note=note)
@@ -93,7 +93,7 @@ def order_supervise(
     """The host or supervising unit puts the order under supervision (督办, Art. 5, 6); the
     unit's manager and leader are told and the unit must acknowledge it."""
     order = begin(order, actor, Action.SUPERVISE, expected_version)
-    note = clean_text(note, field=_("督办意见"), limit=MAX_REASON)
+    note = order_text(order, clean_text(note, field=_("督办意见"), limit=MAX_REASON))[0]
     order.is_supervised = True
     save(order, ["is_supervised"])
     event = history.urged(order, action=Action.SUPERVISE, actor=actor, note=note)

@@ -167,3 +167,22 @@ class MigrationTests(BaseTestCase):
         self.assertNotIn(SECOND, order.search_text)
         reply = Reply.objects.get(order=order)
         self.assertEqual((reply.text, reply.text_sealed), ("卡号6222********7894", f"卡号{CARD}"))
+
+
+class StaffTextTests(BaseTestCase):
+    def test_reasons_urges_and_callback_notes_keep_only_masks(self):
+        order = self.dispatched_order()
+        services.order_urge(order=order, actor=self.operator, note=f"市民另留电话{SECOND}，请尽快")
+        event = OrderEvent.objects.get(order=order, action=Action.URGE)
+        self.assertEqual(event.reason, "市民另留电话136****5432，请尽快")
+        self.assertNotIn(SECOND, order.urges.get().note)
+        order = services.order_sign(order=self.reload(order), actor=self.handler_a)
+        services.order_reply(order=order, actor=self.handler_a, text="已办理")
+        order = services.order_decide_reply(
+            order=self.reload(order),
+            actor=self.manager_a,
+            approve=False,
+            reason=f"张三说卡号{CARD}不对",
+        )
+        event = OrderEvent.objects.get(order=order, action=Action.REPLY_REJECTED)
+        self.assertEqual(event.reason, "张*说卡号6222********7894不对")
