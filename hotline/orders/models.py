@@ -39,6 +39,7 @@ __all__ = [
     "CloseReason",
     "ExtensionStatus",
     "Note",
+    "NumberDigest",
     "Order",
     "OrderEvent",
     "OrderNumberSequence",
@@ -575,6 +576,23 @@ class Note(models.Model):
     @property
     def is_contact(self) -> bool:
         return self.kind == self.Kind.CONTACT
+
+
+class NumberDigest(models.Model):
+    """The keyed digest of a personal number written in an order's texts (privacy/text.py):
+    the search box finds the order from the full number without the number being stored in
+    clear or in a search index (issue 13)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "digest"], name="number_digest_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.digest[:8]}"
 
 
 class Urge(models.Model):

@@ -9,14 +9,31 @@ for the person who revealed the caller a moment ago (the same audited action and
 
 from dataclasses import dataclass, field
 
-from hotline.orders.models import Order
-from hotline.privacy.text import text_protect
+from hotline.orders.models import NumberDigest, Order
+from hotline.privacy.text import number_digest, text_numbers, text_protect
 
 
 def order_text(order: Order, text: str) -> tuple[str, str]:
     """(masked, sealed original or "") of a text about `order`: personal numbers, and the
-    order's caller's name and phone wherever they are written in it."""
-    return text_protect(text, caller_name=order.caller_name, caller_phone=order.caller_phone)
+    order's caller's name and phone wherever they are written in it. The keyed digest of
+    each number is kept (`order_numbers_keep`), so a search for it finds the order."""
+    masked, original = text_protect(
+        text, caller_name=order.caller_name, caller_phone=order.caller_phone
+    )
+    if original and order.pk is not None:
+        order_numbers_keep(order, original)
+    return masked, original
+
+
+def order_numbers_keep(order: Order, *texts: str) -> None:
+    """Keep the keyed digests of the personal numbers written in `texts` about `order`
+    (`NumberDigest`): the list's search box finds the order from a full ID, phone or card
+    number, and neither the number nor its pieces are in any index."""
+    digests = {number_digest(value) for text in texts for value in text_numbers(text)}
+    NumberDigest.objects.bulk_create(
+        [NumberDigest(order=order, digest=digest) for digest in sorted(digests)],
+        ignore_conflicts=True,
+    )
 
 
 @dataclass(frozen=True)

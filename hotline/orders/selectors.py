@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.audit.selectors import revealed_recently
 from hotline.core.errors import NotFound
-from hotline.orders.models import FINAL_STATES, UNIT_STATES, Action, Order, OrderEvent, Status
+from hotline.orders.models import (
+    FINAL_STATES,
+    UNIT_STATES,
+    Action,
+    NumberDigest,
+    Order,
+    OrderEvent,
+    Status,
+)
 from hotline.orders.rules import (
     assisted_by,
     assisting_unit_of,
@@ -22,6 +30,7 @@ from hotline.orders.rules import (
 from hotline.orders.search import order_text_condition
 from hotline.orders.search_text import likeness
 from hotline.privacy.personal import phone_digest
+from hotline.privacy.text import number_digest, query_numbers
 from hotline.units.models import Unit
 
 LIST_RELATED = ("request_type", "category", "lead_unit", "place")
@@ -155,7 +164,15 @@ def order_list(
         if own is not None and filters.unit != getattr(user.unit, "code", None):
             qs = qs.filter(assisted_by(own))
     if filters.q.strip():
-        qs = qs.filter(order_text_condition(filters.q, using=qs.db))
+        numbers = query_numbers(filters.q)
+        if numbers:
+            # A full personal number written in an order's text: found through its keyed
+            # digest, never in the text, which holds only its mask (privacy/text.py).
+            digests = [number_digest(number) for number in numbers]
+            found = NumberDigest.objects.filter(digest__in=digests).values("order_id")
+            qs = qs.filter(pk__in=found)
+        else:
+            qs = qs.filter(order_text_condition(filters.q, using=qs.db))
     if filters.overdue:
         qs = qs.filter(status__in=UNIT_STATES, due_at__lte=now)
     if filters.due_soon:

@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from hotline.privacy.crypto import keyed_digest
 from hotline.privacy.personal import name_mask, phone_normalize
 
 ID_NUMBER, PHONE, BANK_CARD, NAME = "id", "phone", "card", "name"
@@ -267,3 +268,35 @@ def text_protect(text: str, *, caller_name: str = "", caller_phone: str = "") ->
     sealed column is filled only where there is something to hide."""
     masked = text_mask(text, caller_name=caller_name, caller_phone=caller_phone)
     return masked, ("" if masked == text else text)
+
+
+def text_numbers(text: str) -> set[str]:
+    """The personal numbers written in `text` in one normal form each (digits, an ID's X in
+    upper case, a mobile without its country code), for their keyed digests."""
+    folded = (text or "").translate(_FOLD)
+    values = set()
+    for found in _numbers(folded, caller_phone=""):
+        value = "".join(ch for ch in folded[found.start : found.end] if ch.isdigit() or ch in "xX")
+        values.add(phone_normalize(value) if found.kind == PHONE else value.upper())
+    return values
+
+
+def number_digest(value: str) -> str:
+    """The keyed digest of a number found in text (`text_numbers`): equal numbers, equal
+    digests; the number itself is never stored beside it."""
+    return keyed_digest(value, purpose="text-number")
+
+
+def query_numbers(query: str) -> set[str] | None:
+    """The numbers of a search that is nothing but personal numbers (``110105…``,
+    ``139 1234 5678``), or None for a search of words."""
+    folded = (query or "").translate(_FOLD)
+    found = list(_numbers(folded, caller_phone=""))
+    if not found:
+        return None
+    rest = list(folded)
+    for item in found:
+        rest[item.start : item.end] = [" "] * (item.end - item.start)
+    if re.search(r"[^\W_]", "".join(rest)):
+        return None
+    return text_numbers(query)

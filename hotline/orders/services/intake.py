@@ -33,7 +33,7 @@ from hotline.linkage import outbox as linkage
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Channel, CloseReason, Order, Status, SupervisionChannel
 from hotline.orders.numbering import order_number_next
-from hotline.orders.personal_text import order_text
+from hotline.orders.personal_text import order_numbers_keep, order_text
 from hotline.orders.proposal import dispatch_propose
 from hotline.orders.rules import can_see, may_record
 from hotline.orders.services.base import begin, merged_orders_share_result, save
@@ -156,6 +156,7 @@ def order_create(
         created_by=actor,
         created_at=now,
     )
+    order_numbers_keep(order, content_sealed, address_sealed, title_sealed)
     created = history.recorded(order, actor=actor, at=now)
     if order.is_confidential and order.tracker is None:
         messages.tracker_wanted(order, created)

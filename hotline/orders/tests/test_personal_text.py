@@ -12,7 +12,7 @@ from django.urls import reverse
 from hotline.accounts.models import ApiToken
 from hotline.audit.models import AuditEntry
 from hotline.orders import services
-from hotline.orders.models import Action, Note, Order, OrderEvent, Reply
+from hotline.orders.models import Action, Note, NumberDigest, Order, OrderEvent, Reply
 from hotline.orders.selectors import OrderFilter, order_list
 from hotline.testing import BaseTestCase
 
@@ -140,14 +140,50 @@ class RevealTests(BaseTestCase):
 
 
 class SearchTests(BaseTestCase):
-    def test_words_around_a_number_find_the_order_and_the_number_finds_nothing(self):
+    def search(self, q: str, user=None) -> list[Order]:  # type: ignore[no-untyped-def]
+        return list(order_list(user=user or self.operator, filters=OrderFilter(q=q)))
+
+    def test_words_around_a_number_find_the_order(self):
         order = self.create_order(content=CONTENT, address=ADDRESS)
-        found = order_list(user=self.operator, filters=OrderFilter(q="幸福路"))
-        self.assertIn(order, found)
-        for secret in (SECOND, ID):
-            with self.subTest(secret=secret):
-                found = order_list(user=self.operator, filters=OrderFilter(q=secret))
-                self.assertNotIn(order, found)
+        self.create_order(content="路灯不亮", address="和平路1号")
+        self.assertEqual(self.search("幸福路"), [order])
+
+    def test_a_full_number_finds_the_order_through_its_keyed_digest_in_any_written_form(self):
+        order = self.create_order(content=CONTENT, address=ADDRESS)
+        self.create_order(content="路灯不亮，电话13600001111", address="和平路1号")
+        for q in [
+            SECOND,
+            ID,
+            ID.lower(),
+            CARD,
+            "136 9876 5432",
+            "+86-136-9876-5432",
+            "６２２２ ０２１２ ３４５６ ７８９４",
+        ]:
+            with self.subTest(q=q):
+                self.assertEqual(self.search(q), [order])
+        digests = "".join(NumberDigest.objects.values_list("digest", flat=True))
+        self.assertNotIn(SECOND, digests)
+
+    def test_a_number_not_written_or_only_partly_finds_nothing(self):
+        self.create_order(content=CONTENT, address=ADDRESS)
+        for q in ["13698765433", ID[:-1] + "1", "6222021234567895", "029-87654322"]:
+            with self.subTest(q=q):
+                self.assertEqual(self.search(q), [])
+
+    def test_the_number_search_keeps_the_users_scope(self):
+        order = self.dispatched_order(content=CONTENT)
+        self.assertEqual(self.search(SECOND, self.handler_a), [order])
+        self.assertEqual(self.search(SECOND, self.handler_b), [])
+
+    def test_a_number_in_a_reply_or_a_correction_finds_the_order(self):
+        order = self.in_progress_order()
+        services.order_reply(order=order, actor=self.handler_a, text=f"已退至卡号{CARD}")
+        services.order_correct(
+            order=self.reload(order), actor=self.reviewer, reason="补充", address=f"联系{SECOND}"
+        )
+        self.assertEqual(self.search(CARD), [order])
+        self.assertEqual(self.search(SECOND), [order])
 
 
 class MigrationTests(BaseTestCase):
@@ -167,6 +203,8 @@ class MigrationTests(BaseTestCase):
         self.assertNotIn(SECOND, order.search_text)
         reply = Reply.objects.get(order=order)
         self.assertEqual((reply.text, reply.text_sealed), ("卡号6222********7894", f"卡号{CARD}"))
+        found = order_list(user=self.operator, filters=OrderFilter(q=CARD))
+        self.assertEqual(list(found), [order])
 
 
 class StaffTextTests(BaseTestCase):
