@@ -66,6 +66,7 @@ _RUN = re.compile(
     r"(?<![0-9A-Za-z.,])[(+]?[0-9]+(?:(?: ?- ?| |\) ?| ?\()[0-9]+)*[xX]?(?![0-9A-Za-z]|[.,][0-9])"
 )
 _GROUP = re.compile(r"[0-9]+[xX]?")
+MAX_DIGITS = 23  # a 19-digit card, or a mobile after 0086 and its spaces: no number is longer
 # A count, an amount or a measure right after the digits: not a phone or a card.
 _MEASURE_AFTER = re.compile(
     r" ?(?:元|万|亿|块|角|美元|个|人|次|户|件|张|套|台|辆|天|年|平方|平米|米|吨|公斤|斤|克|%|％|‰)"
@@ -188,7 +189,15 @@ def _numbers(folded: str, *, caller_phone: str) -> Iterable[Found]:
         i = 0
         while i < len(groups):
             found = None
-            for j in range(len(groups) - 1, i - 1, -1):
+            # Only as many groups as the longest number holds (a card and a country code):
+            # a text of ten thousand "1 " is read in linear time, not quadratic.
+            last, digits_seen = i, 0
+            while last < len(groups):
+                digits_seen += groups[last][1] - groups[last][0]
+                if digits_seen > MAX_DIGITS:
+                    break
+                last += 1
+            for j in range(last - 1, i - 1, -1):
                 digits = "".join(folded[start:end] for start, end in groups[i : j + 1])
                 start, end = groups[i][0], groups[j][1]
                 if _MEASURE_AFTER.match(folded, end):

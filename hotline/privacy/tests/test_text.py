@@ -279,3 +279,24 @@ class ChecksTests(SimpleTestCase):
             broken = card[:-1] + str((int(card[-1]) + 1) % 10)
             self.assertFalse(luhn_valid(broken))
             self.assertEqual(text_mask(f"卡号{broken}"), f"卡号{broken}")
+
+
+class HostileInputTests(SimpleTestCase):
+    def test_a_text_of_the_longest_size_made_of_digit_groups_is_read_in_linear_time(self):
+        # 4,000 characters (MAX_TEXT) of digit groups once took over a minute (every run of
+        # groups was tried against every other); each must now take well under a second.
+        import time
+
+        from hotline.core.text import MAX_TEXT
+
+        for unit in ["1 ", "1-", "１ ", "6222 ", "13912345678 ", "(1)", "1" * 30 + " "]:
+            text = (unit * (MAX_TEXT // len(unit) + 1))[:MAX_TEXT]
+            with self.subTest(unit=unit):
+                started = time.perf_counter()
+                masked = text_mask(text, caller_name="张三", caller_phone="13912345678")
+                self.assertLess(time.perf_counter() - started, 3.0)
+                self.assertEqual(len(masked), len(text))
+
+    def test_many_phones_in_a_row_are_each_masked(self):
+        text = "13912345678 " * 300
+        self.assertEqual(text_mask(text), "139****5678 " * 300)
