@@ -56,14 +56,38 @@ _FOLD = {ord("０") + i: ord("0") + i for i in range(10)} | {
     ord("）"): ")",
     ord("\u3000"): " ",
     ord("\u00a0"): " ",
+    ord("\t"): " ",
+    ord("\u200b"): " ",  # zero-width characters pasted between digits group them
+    ord("\u200c"): " ",
+    ord("\u200d"): " ",
+    ord("\u2060"): " ",
+    ord("\ufeff"): " ",
 }
+# Chinese numerals (一三九…, 幺 for 1 as phone numbers are read out): digits only in a run of
+# seven or more, where they can be nothing but a number (二〇二六年 stays a year).
+_CN_DIGITS = {ord(ch): ord(str(i)) for i, ch in enumerate("〇一二三四五六七八九")} | {
+    ord("零"): ord("0"),
+    ord("幺"): ord("1"),
+}
+_CN_RUN = re.compile("[〇零幺一二三四五六七八九]{7,}")
+
+
+def _fold(text: str) -> str:
+    """`text` with every character that writes a digit or a separator as its ASCII form,
+    one character for one, so positions stay those of the original."""
+    folded = text.translate(_FOLD)
+    if _CN_RUN.search(folded):
+        folded = _CN_RUN.sub(lambda m: m[0].translate(_CN_DIGITS), folded)
+    return folded
+
 
 # A run of digit groups as people write a number: groups joined by one space, a hyphen (with
-# spaces around it or not) or a closing bracket; an opening bracket or + before the first.
+# spaces around it or not), a bracket or a dot; an opening bracket or + before the first.
+# Groups joined by a dot (an amount, a version, an address) make only a mobile or an ID.
 # A run glued to letters (an order number, a plate), or to a decimal point or a thousands
 # comma (an amount), is not a number of a person.
 _RUN = re.compile(
-    r"(?<![0-9A-Za-z.,])[(+]?[0-9]+(?:(?: ?- ?| |\) ?| ?\()[0-9]+)*[xX]?(?![0-9A-Za-z]|[.,][0-9])"
+    r"(?<![0-9A-Za-z.,])[(+]?[0-9]+(?:(?: ?- ?| |\) ?| ?\(|\.)[0-9]+)*[xX]?(?![0-9A-Za-z]|[.,][0-9])"
 )
 _GROUP = re.compile(r"[0-9]+[xX]?")
 MAX_DIGITS = 23  # a 19-digit card, or a mobile after 0086 and its spaces: no number is longer
@@ -206,6 +230,10 @@ def _numbers(folded: str, *, caller_phone: str) -> Iterable[Found]:
                 kind = _classify(digits, phone_word=phone_word, caller_phone=caller_phone)
                 if kind is None:
                     continue
+                if "." in folded[groups[i][1] : groups[j][0]] and not (
+                    kind[0] == ID_NUMBER or _MOBILE.fullmatch(digits[_country_prefix(digits) :])
+                ):
+                    continue
                 found = Found(kind[0], start, end, kind[1], kind[2])
                 i = j + 1
                 break
@@ -229,7 +257,7 @@ def text_find(text: str, *, caller_name: str = "", caller_phone: str = "") -> li
     in order and not overlapping (a number wins over a name it overlaps)."""
     if not text:
         return []
-    folded = text.translate(_FOLD)
+    folded = _fold(text)
     phone = phone_normalize(caller_phone)
     numbers = list(_numbers(folded, caller_phone=phone))
     spans = [(f.start, f.end) for f in numbers]
@@ -244,7 +272,7 @@ def text_find(text: str, *, caller_name: str = "", caller_phone: str = "") -> li
 def _mask_one(piece: str, found: Found) -> str:
     if found.kind == NAME:
         return name_mask(piece)
-    folded = piece.translate(_FOLD)
+    folded = piece.translate(_FOLD).translate(_CN_DIGITS)
     total = sum(1 for ch in folded if ch.isdigit() or ch in "xX")
     out, position = [], 0
     for original, ch in zip(piece, folded, strict=True):
@@ -282,7 +310,7 @@ def text_protect(text: str, *, caller_name: str = "", caller_phone: str = "") ->
 def text_numbers(text: str) -> set[str]:
     """The personal numbers written in `text` in one normal form each (digits, an ID's X in
     upper case, a mobile without its country code), for their keyed digests."""
-    folded = (text or "").translate(_FOLD)
+    folded = _fold(text or "")
     values = set()
     for found in _numbers(folded, caller_phone=""):
         value = "".join(ch for ch in folded[found.start : found.end] if ch.isdigit() or ch in "xX")
@@ -299,7 +327,7 @@ def number_digest(value: str) -> str:
 def query_numbers(query: str) -> set[str] | None:
     """The numbers of a search that is nothing but personal numbers (``110105…``,
     ``139 1234 5678``), or None for a search of words."""
-    folded = (query or "").translate(_FOLD)
+    folded = _fold(query or "")
     found = list(_numbers(folded, caller_phone=""))
     if not found:
         return None

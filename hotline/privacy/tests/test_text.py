@@ -300,3 +300,47 @@ class HostileInputTests(SimpleTestCase):
     def test_many_phones_in_a_row_are_each_masked(self):
         text = "13912345678 " * 300
         self.assertEqual(text_mask(text), "139****5678 " * 300)
+
+
+class WrittenFormsTests(SimpleTestCase):
+    """The ways a person writes a number that a careless pattern misses."""
+
+    def test_every_written_form_of_one_number_is_masked(self):
+        forms = {
+            "dots": "139.1234.5678",
+            "3-8": "139 12345678",
+            "4-4-3": "1391 2345 678",
+            "spaces around hyphens": "139 - 1234 - 5678",
+            "chinese numerals": "一三九一二三四五六七八",
+            "yao for one": "幺三九幺二三四五六七八",
+            "zero-width space": "139\u200b1234\u200b5678",
+            "tab": "139\t1234\t5678",
+            "no-break space": "139\u00a01234\u00a05678",
+            "full-width brackets": "（＋８６）１３９１２３４５６７８",
+            "id in groups of four": "1101 0519 4912 3100 2X",
+            "id with dots": "110105.19491231.002X",
+            "id in chinese numerals": "一一〇一〇五一九四九一二三一〇〇二X",
+        }
+        for name, written in forms.items():
+            with self.subTest(name):
+                masked = text_mask(f"号码{written}，谢谢")
+                self.assertNotEqual(masked, f"号码{written}，谢谢")
+                self.assertEqual(len(masked), len(f"号码{written}，谢谢"))
+                self.assertTrue(masked.endswith("，谢谢"))
+                self.assertGreaterEqual(masked.count("*"), 4)
+
+    def test_text_with_dots_and_chinese_numerals_that_is_no_number_stays(self):
+        for text in [
+            "罚款1234.56元",
+            "金额12345678.90",
+            "版本2.10.3",
+            "192.168.100.200",
+            "二〇二六年十二月二日",
+            "一二三四五六",
+            "第一二三四五期",
+            "共3.5公里",
+            "坐标108.953098",
+            "电话费1234.56",
+        ]:
+            with self.subTest(text=text):
+                self.assertEqual(text_mask(text), text)
