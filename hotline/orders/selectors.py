@@ -30,7 +30,7 @@ from hotline.orders.rules import (
 from hotline.orders.search import order_text_condition
 from hotline.orders.search_text import likeness
 from hotline.privacy.personal import phone_digest
-from hotline.privacy.text import number_digest, query_numbers
+from hotline.privacy.text import number_digest, query_numbers, text_mask
 from hotline.units.models import Unit
 
 LIST_RELATED = ("request_type", "category", "lead_unit", "place")
@@ -248,6 +248,10 @@ def related_candidates(
     the same caller's order is still open. The same caller is a hint of its own: their closed
     orders about other matters are in the caller's history, not here."""
     now = now or timezone.now()
+    # Stored texts hold masks (privacy/text.py): the request being typed is compared masked
+    # too, so a number in both counts as the same words and not as a difference.
+    content = text_mask(content, caller_phone=phone)
+    address = text_mask(address, caller_phone=phone)
     since = now - RELATED_WINDOW
     visible = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED)).exclude(
         status=Status.MERGED

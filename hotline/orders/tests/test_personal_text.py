@@ -224,3 +224,31 @@ class StaffTextTests(BaseTestCase):
         )
         event = OrderEvent.objects.get(order=order, action=Action.REPLY_REJECTED)
         self.assertEqual(event.reason, "张*说卡号6222********7894不对")
+
+
+class ListsAndDuplicatesTests(BaseTestCase):
+    def test_the_units_inbox_and_the_list_show_only_masks(self):
+        order = self.dispatched_order(content=CONTENT, address=ADDRESS, title=f"身份证{ID}的事")
+        for user, url in [
+            (self.handler_a, reverse("orders:unit")),
+            (self.operator, reverse("orders:list")),
+        ]:
+            self.client.force_login(user)
+            page = self.client.get(url).content.decode()
+            with self.subTest(url=url):
+                self.assertIn(order.number, page)
+                for secret in SECRETS:
+                    self.assertNotIn(secret, page)
+
+    def test_the_duplicate_finder_still_finds_the_same_matter_with_its_numbers_masked(self):
+        from hotline.orders.selectors import related_candidates
+
+        order = self.create_order(content=CONTENT, address=ADDRESS, caller_phone="13700001111")
+        found = related_candidates(
+            user=self.operator,
+            category_id=order.category_id,
+            content=CONTENT,
+            address=ADDRESS,
+        )
+        self.assertEqual([c.order for c in found][:1], [order])
+        self.assertIn("内容相似", found[0].why)
