@@ -208,7 +208,7 @@ class MigrationTests(BaseTestCase):
 
 
 class StaffTextTests(BaseTestCase):
-    def test_reasons_urges_and_callback_notes_keep_only_masks(self):
+    def test_history_reasons_and_urges_keep_only_masks(self):
         order = self.dispatched_order()
         services.order_urge(order=order, actor=self.operator, note=f"市民另留电话{SECOND}，请尽快")
         event = OrderEvent.objects.get(order=order, action=Action.URGE)
@@ -224,6 +224,23 @@ class StaffTextTests(BaseTestCase):
         )
         event = OrderEvent.objects.get(order=order, action=Action.REPLY_REJECTED)
         self.assertEqual(event.reason, "张*说卡号6222********7894不对")
+
+    def test_a_callback_note_keeps_only_masks(self):
+        from hotline.callbacks.models import CallbackAttempt
+        from hotline.callbacks.services import callback_not_reached
+
+        order = self.reply_checked_order()
+        callback_not_reached(order=order, actor=self.operator, note=f"改拨{SECOND}无人接")
+        self.assertEqual(CallbackAttempt.objects.get().note, "改拨136****5432无人接")
+
+    def test_a_review_opinion_keeps_only_masks(self):
+        order = self.create_order(request_type="complaint", category="urban.02")
+        order = services.order_submit_for_review(
+            order=order, actor=self.operator, opinion=f"投诉人另留电话{SECOND}，建议转城管"
+        )
+        self.assertEqual(
+            self.reload(order).preliminary_opinion, "投诉人另留电话136****5432，建议转城管"
+        )
 
 
 class ListsAndDuplicatesTests(BaseTestCase):
