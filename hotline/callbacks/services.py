@@ -23,6 +23,7 @@ from hotline.core.errors import InvalidInput, NotAllowed, WrongState
 from hotline.core.text import MAX_NOTE, MAX_REASON, MAX_SHORT, clean_text
 from hotline.orders import services as order_services
 from hotline.orders.models import Order, Status
+from hotline.orders.personal_text import order_text
 from hotline.privacy.personal import phone_digest, phone_is_valid, phone_mask, phone_normalize
 
 
@@ -42,6 +43,7 @@ def callback_reached(*, order: Order, actor: User, satisfaction: str, note: str 
     )
     if task is not None:
         note = clean_text(note, field=_("回访记录"), required=False, limit=MAX_REASON)
+        note = order_text(order, note)[0]  # numbers in a callback note: masked (issue 13)
         CallbackAttempt.objects.create(
             task=task, operator=actor, at=clock.now(), reached=True, note=note
         )
@@ -53,7 +55,7 @@ def callback_not_reached(*, order: Order, actor: User, note: str = "") -> Callba
     """A try that did not reach the caller. With `distinct_days`, only the first failed try
     of a day counts; after `max_attempts` the order is closed as unreachable."""
     _require_operator(actor)
-    note = clean_text(note, field=_("情况"), required=False, limit=MAX_NOTE)
+    note = order_text(order, clean_text(note, field=_("情况"), required=False, limit=MAX_NOTE))[0]
     task = (
         CallbackTask.objects.select_for_update().select_related("order").filter(order=order).first()
     )

@@ -66,7 +66,8 @@ def transfer_queue(
 ) -> LinkageMessage:
     """Hand `order` to 110: an Art. 13 emergency (`emergency`, urgent, with its situation and
     the rescue lines the caller was guided to) or a police matter (`police`). Written to the
-    order's history; the caller's name and phone travel only inside the sealed body."""
+    order's history; the caller's name and phone, and the content and address as the caller
+    wrote them (not the masks of `privacy/text.py`), travel only inside the sealed body."""
     now = now or clock.now()
     # 110 needs the matter itself; the body is sealed, and the transfer is in the history.
     order.reveal_confidential()
@@ -83,8 +84,8 @@ def transfer_queue(
             "situation": situation.code if situation is not None else None,
             "urgent": category == "emergency",
             "summary": order.title or order.content[:30],
-            "content": order.content,
-            "address": order.address,
+            "content": order.content_sealed or order.content,
+            "address": order.address_sealed or order.address,
             "place": order.place.name if order.place is not None else "",
             "caller": {"name": order.caller_name, "phone": order.caller_phone},
             "rescue_lines": list(order.rescue_lines),

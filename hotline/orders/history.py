@@ -15,6 +15,7 @@ from hotline import clock
 from hotline.accounts.models import User
 from hotline.catalogue.models import EmergencySituation, ExclusionReason, MajorIncidentKind
 from hotline.orders.models import Action, CallParty, Note, Order, OrderEvent, Reply, Status, Urge
+from hotline.orders.personal_text import order_text
 from hotline.units.models import Unit
 
 
@@ -36,7 +37,9 @@ def _write(
         actor_unit=getattr(actor, "unit", None),
         from_status=from_status,
         to_status=order.status,
-        reason=reason,
+        # Free text of staff (reasons, notes, opinions) may hold a number or the caller's
+        # name: the history keeps the mask only (privacy/text.py; issue 13).
+        reason=order_text(order, reason)[0] if reason else reason,
         data=data,
     )
     for listener in _listeners:

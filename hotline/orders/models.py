@@ -43,6 +43,7 @@ __all__ = [
     "CloseReason",
     "ExtensionStatus",
     "Note",
+    "NumberDigest",
     "Order",
     "OrderEvent",
     "OrderNumberSequence",
@@ -123,6 +124,13 @@ class Order(models.Model):
     # database in its own way; written by save().
     search_text = models.TextField(blank=True, default="", editable=False)
     content = models.TextField(_("诉求内容"))
+    # The texts as written, sealed, when they held personal numbers or the caller's name or
+    # phone (`privacy/text.py`): the clear columns above and below keep only the masked text,
+    # the originals open through the audited reveal. Empty when nothing was masked.
+    content_sealed = EncryptedTextField(blank=True, default="", editable=False, key=caller_key)
+    address_sealed = EncryptedTextField(blank=True, default="", editable=False, key=caller_key)
+    title_sealed = EncryptedTextField(blank=True, default="", editable=False, key=caller_key)
+    answer_sealed = EncryptedTextField(blank=True, default="", editable=False, key=caller_key)
     is_confidential = models.BooleanField(_("保密"), default=False)
     # Art. 23: a confidential order's title, address and content, sealed under the confidential
     # key; its clear columns then hold only CONFIDENTIAL_PLACEHOLDER (or nothing), so no search,
@@ -374,6 +382,19 @@ class Order(models.Model):
             self._confidential_shown = True
 
     @property
+    def has_personal_data(self) -> bool:
+        """Whether a reveal would show anything: the caller's phone, or a text of the order
+        with personal data masked in it (privacy/text.py)."""
+        return bool(
+            self.caller_phone_mask
+            or self.content_sealed
+            or self.address_sealed
+            or self.answer_sealed
+            or self.replies.exclude(text_sealed="").exists()
+            or self.notes.exclude(text_sealed="").exists()
+        )
+
+    @property
     def is_open(self) -> bool:
         return self.status not in FINAL_STATES
 
@@ -526,7 +547,8 @@ class Reply(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="replies")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("答复内容"))
+    text = models.TextField(_("答复内容"))  # masked (privacy/text.py)
+    text_sealed = EncryptedTextField(blank=True, default="", editable=False)
     state = models.CharField(
         _("状态"), max_length=24, choices=State.choices, default=State.PENDING_APPROVAL
     )
@@ -622,7 +644,8 @@ class Note(models.Model):
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
     method = models.CharField(_("联系方式"), max_length=10, choices=Method.choices, blank=True)
     contacted_at = models.DateTimeField(_("联系时间"), null=True, blank=True)
-    text = models.TextField(_("内容"))
+    text = models.TextField(_("内容"))  # masked (privacy/text.py)
+    text_sealed = EncryptedTextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
 
     class Meta:
@@ -636,6 +659,23 @@ class Note(models.Model):
     @property
     def is_contact(self) -> bool:
         return self.kind == self.Kind.CONTACT
+
+
+class NumberDigest(models.Model):
+    """The keyed digest of a personal number written in an order's texts (privacy/text.py):
+    the search box finds the order from the full number without the number being stored in
+    clear or in a search index (issue 13)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "digest"], name="number_digest_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.digest[:8]}"
 
 
 class Urge(models.Model):

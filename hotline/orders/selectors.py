@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.audit.selectors import revealed_recently
 from hotline.core.errors import NotFound
-from hotline.orders.models import FINAL_STATES, UNIT_STATES, Action, Order, OrderEvent, Status
+from hotline.orders.models import (
+    FINAL_STATES,
+    UNIT_STATES,
+    Action,
+    NumberDigest,
+    Order,
+    OrderEvent,
+    Status,
+)
 from hotline.orders.rules import (
     assisted_by,
     assisting_unit_of,
@@ -22,6 +30,7 @@ from hotline.orders.rules import (
 from hotline.orders.search import order_text_condition
 from hotline.orders.search_text import likeness
 from hotline.privacy.personal import phone_digests
+from hotline.privacy.text import number_digests, query_numbers, text_mask
 from hotline.units.models import Unit
 
 LIST_RELATED = ("request_type", "category", "lead_unit", "place")
@@ -155,7 +164,15 @@ def order_list(
         if own is not None and filters.unit != getattr(user.unit, "code", None):
             qs = qs.filter(assisted_by(own))
     if filters.q.strip():
-        qs = qs.filter(order_text_condition(filters.q, using=qs.db))
+        numbers = query_numbers(filters.q)
+        if numbers:
+            # A full personal number written in an order's text: found through its keyed
+            # digest, never in the text, which holds only its mask (privacy/text.py).
+            digests = [d for number in numbers for d in number_digests(number)]
+            found = NumberDigest.objects.filter(digest__in=digests).values("order_id")
+            qs = qs.filter(pk__in=found)
+        else:
+            qs = qs.filter(order_text_condition(filters.q, using=qs.db))
     if filters.overdue:
         qs = qs.filter(status__in=UNIT_STATES, due_at__lte=now)
     if filters.due_soon:
@@ -231,6 +248,10 @@ def related_candidates(
     the same caller's order is still open. The same caller is a hint of its own: their closed
     orders about other matters are in the caller's history, not here."""
     now = now or timezone.now()
+    # Stored texts hold masks (privacy/text.py): the request being typed is compared masked
+    # too, so a number in both counts as the same words and not as a difference.
+    content = text_mask(content, caller_phone=phone)
+    address = text_mask(address, caller_phone=phone)
     since = now - RELATED_WINDOW
     visible = orders_visible_to(user, Order.objects.select_related(*LIST_RELATED)).exclude(
         status=Status.MERGED

@@ -31,6 +31,7 @@ from hotline.orders.models import (
     Order,
     Urge,
 )
+from hotline.orders.personal_text import order_sealed_texts, order_text
 from hotline.orders.rules import tracker_candidates
 from hotline.orders.services.base import begin, held_by, save
 
@@ -53,7 +54,7 @@ def order_add_note(
     if kind not in Note.Kind.values:
         raise InvalidInput(_("未知的记录类别。"))
     order = begin(order, actor, Action.CONTACT if kind == Note.Kind.CONTACT else Action.NOTE, None)
-    text = clean_text(text, field=_("记录内容"), limit=MAX_TEXT)
+    text, sealed = order_text(order, clean_text(text, field=_("记录内容"), limit=MAX_TEXT))
     now = clock.now()
     if kind == Note.Kind.CONTACT:
         if method not in Note.Method.values:
@@ -71,6 +72,7 @@ def order_add_note(
         method=method,
         contacted_at=contacted_at,
         text=text,
+        text_sealed=sealed,
         created_at=now,
     )
     history.noted(order, actor=actor, note=note)
@@ -83,7 +85,7 @@ def order_urge(
 ) -> Order:
     """An operator urges the unit (催办, Art. 16: 跟踪落实); the unit must acknowledge it."""
     order = begin(order, actor, Action.URGE, expected_version)
-    note = clean_text(note, field=_("催办内容"), limit=MAX_REASON)
+    note = order_text(order, clean_text(note, field=_("催办内容"), limit=MAX_REASON))[0]
     order.urge_count += 1
     save(order, ["urge_count"])
     event = history.urged(order, action=Action.URGE, actor=actor, note=note)
@@ -101,7 +103,7 @@ def order_supervise(
     """The host or supervising unit puts the order under supervision (督办, Art. 5, 6); the
     unit's manager and leader are told and the unit must acknowledge it."""
     order = begin(order, actor, Action.SUPERVISE, expected_version)
-    note = clean_text(note, field=_("督办意见"), limit=MAX_REASON)
+    note = order_text(order, clean_text(note, field=_("督办意见"), limit=MAX_REASON))[0]
     order.is_supervised = True
     save(order, ["is_supervised"])
     event = history.urged(order, action=Action.SUPERVISE, actor=actor, note=note)
@@ -140,6 +142,8 @@ CORRECTABLE_FIELDS = (
     "title",
     "supervision_channel",
 )
+# Correctable texts that may hold personal data: each has a sealed column beside it.
+SEALED_TEXTS = ("address", "title")
 
 
 @transaction.atomic
@@ -164,8 +168,14 @@ def order_correct(
     order.reveal_confidential()  # compare with the text itself, not the placeholder
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
+    fields = []
     for name, value in changes.items():
         old = getattr(order, name)
+        sealed = None
+        if name in SEALED_TEXTS and isinstance(value, str):
+            # The corrected text is masked like the first (privacy/text.py), and the history
+            # keeps only masks: the old value in the column is already one.
+            value, sealed = order_text(order, value)
         if old == value:
             continue
         before[name] = getattr(old, "pk", old)
@@ -174,9 +184,13 @@ def order_correct(
             # The history is read by more people than the order (Art. 23): no text in it.
             before[name] = after[name] = CONFIDENTIAL_PLACEHOLDER
         setattr(order, name, value)
+        fields.append(name)
+        if sealed is not None:
+            setattr(order, f"{name}_sealed", sealed)
+            fields.append(f"{name}_sealed")
     if not after:
         raise InvalidInput(_("没有需要更正的内容。"))
-    save(order, list(after))
+    save(order, fields)
     history.corrected(order, actor=actor, reason=reason, before=before, after=after)
     return order
 
@@ -226,15 +240,18 @@ def order_assign_tracker(
 
 @transaction.atomic
 def order_reveal_caller(*, order: Order, actor: User, reason: str) -> tuple[str, str]:
-    """Show the caller's name and phone in clear to someone who must contact them; every
-    reveal is written to the audit trail (Art. 22: 不得泄露市民个人信息)."""
+    """Show the caller's name and phone in clear to someone who must contact them, and the
+    order's texts as written (the personal numbers `privacy/text.py` masked in them); every
+    reveal is written to the audit trail, naming what it opened (Art. 22: 不得泄露市民个人信息).
+    The reason is stored masked: it is typed text too."""
     order = begin(order, actor, Action.REVEAL, None)
-    reason = clean_text(reason, field=_("查看事由"), limit=MAX_SHORT)
+    reason, _sealed = order_text(order, clean_text(reason, field=_("查看事由"), limit=MAX_SHORT))
     audit_record(
         actor=actor,
         action=AuditEntry.Action.REVEAL_PERSONAL_DATA,
         target=order.number,
         reason=reason,
+        shown=order_sealed_texts(order),
     )
     return order.caller_name, order.caller_phone
 

@@ -33,6 +33,7 @@ from hotline.linkage import outbox as linkage
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Channel, CloseReason, Order, Status, SupervisionChannel
 from hotline.orders.numbering import order_number_next
+from hotline.orders.personal_text import order_numbers_keep, order_text
 from hotline.orders.proposal import dispatch_propose
 from hotline.orders.rules import can_see, may_record
 from hotline.orders.services.base import begin, merged_orders_share_result, save
@@ -45,6 +46,7 @@ from hotline.privacy.personal import (
     phone_mask,
     phone_normalize,
 )
+from hotline.privacy.text import text_protect
 from hotline.units.models import Place, Unit
 
 
@@ -117,6 +119,13 @@ def order_create(
     if unknown:
         raise InvalidInput(_("未知的救援热线：%(lines)s") % {"lines": ", ".join(sorted(unknown))})
     phone = phone_normalize(caller_phone)
+    # Numbers and the caller's own name or phone written in the texts: masked in the clear
+    # columns, the originals sealed beside them (privacy/text.py; issue 13).
+    address = clean_text(address, field=_("地址"), required=False, limit=MAX_ADDRESS)
+    title = clean_text(title, field=_("标题"), required=False, limit=MAX_TITLE)
+    content, content_sealed = text_protect(content, caller_name=caller_name, caller_phone=phone)
+    address, address_sealed = text_protect(address, caller_name=caller_name, caller_phone=phone)
+    title, title_sealed = text_protect(title, caller_name=caller_name, caller_phone=phone)
 
     order = Order.objects.create(
         number=order_number_next(now=now),
@@ -129,9 +138,12 @@ def order_create(
         caller_phone_mask=phone_mask(phone),
         caller_phone_digest=phone_digest(phone),
         place=place,
-        address=clean_text(address, field=_("地址"), required=False, limit=MAX_ADDRESS),
-        title=clean_text(title, field=_("标题"), required=False, limit=MAX_TITLE) or content[:30],
+        address=address,
+        address_sealed=address_sealed,
+        title=title or content[:30],
+        title_sealed=title_sealed,
         content=content,
+        content_sealed=content_sealed,
         is_confidential=is_confidential,
         supervision_channel=supervision_channel,
         emergency_situation=emergency_situation,
@@ -144,6 +156,7 @@ def order_create(
         created_by=actor,
         created_at=now,
     )
+    order_numbers_keep(order, content_sealed, address_sealed, title_sealed)
     created = history.recorded(order, actor=actor, at=now)
     if order.is_confidential and order.tracker is None:
         messages.tracker_wanted(order, created)
@@ -206,13 +219,15 @@ def order_answer(
     """Answer at once from the knowledge base and close (直接答复, Art. 14(1))."""
     order = begin(order, actor, Action.ANSWER, expected_version)
     from_status = order.status
-    order.answer = clean_text(answer, field=_("答复内容"), limit=MAX_TEXT)
+    order.answer, order.answer_sealed = order_text(
+        order, clean_text(answer, field=_("答复内容"), limit=MAX_TEXT)
+    )
     order.status, order.close_reason, order.closed_at = (
         Status.CLOSED,
         CloseReason.ANSWERED,
         clock.now(),
     )
-    save(order, ["answer", "status", "close_reason", "closed_at"])
+    save(order, ["answer", "answer_sealed", "status", "close_reason", "closed_at"])
     history.answered(order, actor=actor, from_status=from_status, knowledge_ref=knowledge_ref)
     return order
 

@@ -15,6 +15,7 @@ from hotline.core.text import MAX_REASON, MAX_TEXT, clean_text
 from hotline.orders import history, messages
 from hotline.orders.attachments import check_uploads
 from hotline.orders.models import Action, Attachment, Order, Reply, Status
+from hotline.orders.personal_text import order_text
 from hotline.orders.services.base import begin, held_by, merged_orders_share_result, save
 from hotline.orders.services.handling import attachments_add
 
@@ -24,13 +25,13 @@ def order_reply(
     *, order: Order, actor: User, text: str, expected_version: int | None = None
 ) -> Order:
     """The lead unit's handler drafts the reply; the unit's manager approves it before it
-    leaves the unit (Art. 10: 办理、审核、答复)."""
+    leaves the unit (Art. 10: 办理、审核、答复). Personal numbers and the caller's name or phone
+    in a reply are stored masked, the original sealed (`personal_text.order_text`), so the
+    result message to the caller and every page show the mask."""
     order = begin(order, actor, Action.REPLY, expected_version)
+    masked, sealed = order_text(order, clean_text(text, field=_("答复内容"), limit=MAX_TEXT))
     reply = Reply.objects.create(
-        order=order,
-        unit=held_by(order),
-        author=actor,
-        text=clean_text(text, field=_("答复内容"), limit=MAX_TEXT),
+        order=order, unit=held_by(order), author=actor, text=masked, text_sealed=sealed
     )
     from_status, order.status = order.status, Status.REPLY_APPROVAL
     save(order, ["status"])
@@ -81,11 +82,13 @@ def order_submit_assist_reply(*, order: Order, actor: User, text: str) -> Reply:
     order = begin(order, actor, Action.ASSIST_REPLY, None)
     unit = actor.unit
     assert unit is not None  # the rule found the unit's assisting assignment
+    masked, sealed = order_text(order, clean_text(text, field=_("协办意见"), limit=MAX_TEXT))
     reply = Reply.objects.create(
         order=order,
         unit=unit,
         author=actor,
-        text=clean_text(text, field=_("协办意见"), limit=MAX_TEXT),
+        text=masked,
+        text_sealed=sealed,
         state=Reply.State.ASSIST,
         created_at=clock.now(),
     )
@@ -112,7 +115,7 @@ def order_record_written_reply(
     if not scans:
         raise InvalidInput(_("请上传书面答复的扫描件。"))
     check_uploads(scans)
-    text = clean_text(text, field=_("答复内容"), limit=MAX_TEXT)
+    text, sealed = order_text(order, clean_text(text, field=_("答复内容"), limit=MAX_TEXT))
     now = clock.now()
     # A draft waiting in the unit is superseded by the paper reply.
     order.replies.filter(state=Reply.State.PENDING_APPROVAL).update(state=Reply.State.SUPERSEDED)
@@ -121,6 +124,7 @@ def order_record_written_reply(
         unit=held_by(order),
         author=actor,
         text=text,
+        text_sealed=sealed,
         state=Reply.State.PENDING_CHECK,
         created_at=now,
     )

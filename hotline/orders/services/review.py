@@ -11,6 +11,7 @@ from hotline.catalogue.models import Category, ExclusionReason
 from hotline.core.text import MAX_REASON, clean_text
 from hotline.orders import history, messages
 from hotline.orders.models import Action, Order, Status
+from hotline.orders.personal_text import order_text
 from hotline.orders.services.base import begin, dispatch_to_units, save
 from hotline.units.models import Unit
 
@@ -31,7 +32,9 @@ def order_submit_for_review(
     or merging it into an earlier order — which the reviewer sees preselected (Art. 14(2))."""
     order = begin(order, actor, Action.SUBMIT_REVIEW, expected_version)
     from_status = order.status
-    order.preliminary_opinion = clean_text(opinion, field=_("初步意见"), limit=MAX_REASON)
+    order.preliminary_opinion = order_text(
+        order, clean_text(opinion, field=_("初步意见"), limit=MAX_REASON)
+    )[0]  # staff's text keeps only masks (privacy/text.py)
     order.status = Status.PENDING_REVIEW
     save(order, ["preliminary_opinion", "status"])
     proposal: dict[str, str] = {}

@@ -28,6 +28,7 @@ from hotline.orders.forms.handling import (
     WrittenReplyForm,
 )
 from hotline.orders.models import Action, Order
+from hotline.orders.personal_text import order_texts_clear
 from hotline.orders.rules import can_see, denied_message, role_allows
 from hotline.orders.selectors import (
     OrderAccess,
@@ -69,8 +70,16 @@ def detail_context(
     ]
     may_reveal = Action.REVEAL in allowed
     revealed = None
+    replies = list(order.replies.select_related("unit", "author").order_by("created_at"))
+    notes = list(order.notes.select_related("author", "unit"))
     if may_reveal and caller_revealed(user=user, order=order):
-        revealed = {"name": order.caller_name, "phone": order.caller_phone}
+        # The same audited reveal shows the texts as written, numbers and all (issue 13).
+        clear = order_texts_clear(order)
+        revealed = {"name": order.caller_name, "phone": order.caller_phone, "texts": clear}
+        for reply in replies:
+            reply.text = clear.replies.get(reply.pk, reply.text)
+        for note in notes:
+            note.text = clear.notes.get(note.pk, note.text)
     return {
         "order": order,
         "history": order_history(order=order),
@@ -81,14 +90,14 @@ def detail_context(
         "assignments": order.assignments.select_related("unit").order_by(
             "-is_active", "role", "assigned_at"
         ),
-        "replies": order.replies.select_related("unit", "author").order_by("created_at"),
+        "replies": replies,
         "action_forms": action_forms,
         "may_reveal": may_reveal,
         "revealed": revealed,
         "reveal_form": bound.get("reveal") or RevealForm(),
         "attachments": order.attachments.all(),
         "answered_from": _answered_from(order),
-        "notes": order.notes.select_related("author", "unit"),
+        "notes": notes,
         "urges": order.urges.select_related("by", "acknowledged_by", "unit"),
         "may_ack_unit": user.unit_id if Action.URGE_ACK in allowed else None,
         "note_form": _offered(bound, "note", NoteForm, Action.NOTE in allowed),
