@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from hotline.core.errors import NotFound
 from hotline.releases import selectors, services
@@ -73,7 +74,7 @@ def create_release(request: AuthenticatedRequest, payload: ReleaseIn):
         purpose=payload.purpose,
         personal_data=payload.personal_data,
     )
-    return 201, ReleaseOut.of(release)
+    return Status(201, ReleaseOut.of(release))
 
 
 @router.get("/{release_id}", response={200: ReleaseOut, **ERRORS}, summary="One release request")

@@ -2,6 +2,8 @@
 request with a purpose, approved by the supervising unit (主管) and downloaded by its requester
 while it is valid. The request, the decision and each download are written to the audit trail."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -62,7 +64,7 @@ class ReleaseRequest(models.Model):
         day = timezone.localtime(self.requested_at).strftime("%Y%m%d")
         return f"R-{day}-{self.pk or 0:05d}"
 
-    def is_valid_at(self, now) -> bool:  # type: ignore[no-untyped-def]
+    def is_valid_at(self, now: datetime) -> bool:
         """Approved, not past its expiry and with downloads left."""
         return (
             self.status == ReleaseStatus.APPROVED
@@ -71,7 +73,7 @@ class ReleaseRequest(models.Model):
             and self.download_count < self.max_downloads
         )
 
-    def shown_status(self, now) -> str:  # type: ignore[no-untyped-def]
+    def shown_status(self, now: datetime) -> str:
         """The status people read: an approval past its time or its downloads is 已过期."""
         if self.status == ReleaseStatus.APPROVED and not self.is_valid_at(now):
             return str(ReleaseStatus.EXPIRED.label)

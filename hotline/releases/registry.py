@@ -33,6 +33,7 @@ from hotline.stats.excel import figures_book
 from hotline.stats.figures import HOTLINE_FIGURE
 from hotline.stats.models import Report
 from hotline.stats.periods import PeriodError, parse_day, period_range
+from hotline.surveys.models import Campaign
 from hotline.surveys.results import campaign_workbook
 from hotline.surveys.selectors import CampaignNotFound, campaign_get_for_user
 from hotline.units.models import Unit
@@ -99,7 +100,7 @@ def _report_clean(user: User, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _report_describe(params: dict[str, Any]) -> str:
-    report = Report.objects.filter(pk=params.get("report")).first()
+    report = Report.objects.filter(pk=int(params.get("report", 0))).first()
     return str(report.title) if report else _("统计通报 %(pk)s") % {"pk": params.get("report")}
 
 
@@ -112,7 +113,7 @@ def _report_build(user: User, params: dict[str, Any], personal: bool, now: datet
 # --- surveys.results ----------------------------------------------------------------------------
 
 
-def _campaign(user: User, params: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _campaign(user: User, params: dict[str, Any]) -> Campaign:
     try:
         access = campaign_get_for_user(user=user, pk=_int(params, "campaign"))
     except CampaignNotFound:
@@ -127,9 +128,7 @@ def _survey_clean(user: User, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _survey_describe(params: dict[str, Any]) -> str:
-    from hotline.surveys.models import Campaign
-
-    campaign = Campaign.objects.filter(pk=params.get("campaign")).first()
+    campaign = Campaign.objects.filter(pk=int(params.get("campaign", 0))).first()
     title = campaign.title if campaign else str(params.get("campaign"))
     return _("调查结果：%(title)s") % {"title": title}
 

@@ -177,7 +177,12 @@ def _decide(request: AuthenticatedRequest, pk: int, approve: bool) -> HttpRespon
         raise PermissionDenied(_("只有主管可以审批导出申请。"))
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _detail(request, release, status=400, error=" ".join(form.errors.get("note", [])))
+        return _detail(
+            request,
+            release,
+            status=400,
+            error=" ".join(str(e) for e in form.errors.get("note", [])),
+        )
     try:
         if approve:
             services.release_approve(
