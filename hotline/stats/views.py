@@ -36,8 +36,6 @@ from hotline.stats.warnings import BASELINE_DAYS, accountability, hotspots
 from hotline.units.models import Unit
 from hotline.web.http import AuthenticatedRequest
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _period_form(request: HttpRequest) -> PeriodForm:
     today = local_day(clock.now())
