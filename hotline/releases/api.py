@@ -58,7 +58,20 @@ class ReleaseOut(Schema):
         )
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+class InvalidOut(ErrorOut):
+    """A request that does not match the schema: `detail` lists each field's problem."""
+
+    detail: list[dict]
+
+
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: InvalidOut,
+}
 
 
 @router.post(

@@ -144,3 +144,30 @@ class RequestFormTests(ReleaseTestCase):
         form = self.client.get("/releases/new/?kind=orders.list&status=in_progress&q=违建")
         self.assertContains(form, 'name="status" value="in_progress"')
         self.assertContains(form, "申请导出未遮盖的个人信息")
+
+
+class DecisionPageTests(ReleaseTestCase):
+    def test_personal_data_is_granted_only_by_the_approvers_tick(self):
+        for data, granted in (({}, False), ({"grant_personal_data": "on"}, True)):
+            with self.subTest(data=data):
+                release = self.ask(
+                    self.manager_a, kind="orders.list", params={}, personal_data=True
+                )
+                self.client.force_login(self.supervisor)
+                page = self.client.get(f"/releases/{release.pk}/")
+                self.assertContains(page, "同意导出未遮盖的个人信息")
+                self.client.post(f"/releases/{release.pk}/approve/", data)
+                release.refresh_from_db()
+                self.assertEqual(release.status, ReleaseStatus.APPROVED)
+                self.assertEqual(release.personal_data_approved, granted)
+
+    def test_the_requester_sees_the_download_button_only_while_valid(self):
+        release = self.ask()
+        self.client.force_login(self.reviewer)
+        self.assertNotContains(self.client.get(f"/releases/{release.pk}/"), "下载文件")
+        from hotline.releases import services
+
+        services.release_approve(actor=self.supervisor, release=release)
+        self.assertContains(self.client.get(f"/releases/{release.pk}/"), "下载文件")
+        self.client.force_login(self.supervisor)
+        self.assertNotContains(self.client.get(f"/releases/{release.pk}/"), "下载文件")
