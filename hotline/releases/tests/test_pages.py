@@ -2,6 +2,7 @@
 bad input answered in Chinese (never a 500), and the navigation."""
 
 from hotline.audit.models import AuditEntry
+from hotline.releases import services
 from hotline.releases.models import ReleaseRequest, ReleaseStatus
 from hotline.releases.tests.base import PURPOSE, ReleaseTestCase
 
@@ -165,8 +166,6 @@ class DecisionPageTests(ReleaseTestCase):
         release = self.ask()
         self.client.force_login(self.reviewer)
         self.assertNotContains(self.client.get(f"/releases/{release.pk}/"), "下载文件")
-        from hotline.releases import services
-
         services.release_approve(actor=self.supervisor, release=release)
         self.assertContains(self.client.get(f"/releases/{release.pk}/"), "下载文件")
         self.client.force_login(self.supervisor)
