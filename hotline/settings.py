@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hotline.cti",
     "hotline.surveys",
     "hotline.stats",
+    "hotline.releases",
     "hotline.quality",
     "hotline.api",
     "hotline.portal",
@@ -232,6 +233,11 @@ if HOTLINE_DATA_CIPHER not in ("aes-256-gcm", "sm4-gcm"):
 HOTLINE_ORDER_PREFIX = env_str("HOTLINE_ORDER_PREFIX", "YL")
 HOTLINE_NAME = env_str("HOTLINE_NAME", "杨凌12345市民热线")
 HOTLINE_DUE_SOON_HOURS = env_int("HOTLINE_DUE_SOON_HOURS", 24)
+# Data release (Art. 24, hotline.releases): how long an approved export may be downloaded, how
+# many times, and the most rows one order-list export holds.
+HOTLINE_RELEASE_VALID_HOURS = env_int("HOTLINE_RELEASE_VALID_HOURS", 72, minimum=1)
+HOTLINE_RELEASE_MAX_DOWNLOADS = env_int("HOTLINE_RELEASE_MAX_DOWNLOADS", 3, minimum=1)
+HOTLINE_RELEASE_MAX_ROWS = env_int("HOTLINE_RELEASE_MAX_ROWS", 100_000, minimum=1)
 # Statistics (hotline/stats): an order counts as signed on time when signed by 24:00 of this
 # many working days after its dispatch; a hotspot is flagged when a category's or place's
 # requests reach this many times its baseline (and at least HOTSPOT_MIN_ORDERS of them).

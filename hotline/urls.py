@@ -16,6 +16,7 @@ urlpatterns = [
     path("surveys/", include("hotline.surveys.urls")),
     path("audit/", include("hotline.audit.urls")),
     path("stats/", include("hotline.stats.urls")),
+    path("releases/", include("hotline.releases.urls")),
     path("public/", include("hotline.stats.public_urls")),
     path("portal/", include("hotline.portal.urls")),
     path("open311/v2/", include("hotline.open311.urls")),

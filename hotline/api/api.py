@@ -19,6 +19,7 @@ from hotline.orders import services
 from hotline.orders.models import Channel, Order
 from hotline.orders.rules import RECORDERS
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
+from hotline.releases.api import router as releases_router
 from hotline.units.models import Place
 from hotline.web.http import AuthenticatedRequest
 
@@ -26,6 +27,9 @@ ORDER_READERS = frozenset(Role.values) - ADMIN_ROLES
 
 # How far a list may be paged by offset (deeper pages are a bulk export, not a list).
 MAX_OFFSET = 100_000
+# The most rows one answer holds (Art. 24): a list is read a page at a time, never in bulk; all
+# the rows of a filter in one file are a release request (`POST /api/v1/releases`).
+PAGE_MAX = 100
 
 api = NinjaAPI(
     title="12345 Hotline API",
@@ -36,6 +40,8 @@ api = NinjaAPI(
 )
 # The call centre's events (protocols/cti-events.md): CTI machine accounts, by token only.
 api.add_router("/cti", cti_router)
+# Data release (Art. 24): the API's bulk read is an approved export (hotline/releases/api.py).
+api.add_router("/releases", releases_router)
 
 
 @api.exception_handler(DomainError)
@@ -193,11 +199,16 @@ def index(request: HttpRequest):
     summary="List the orders the caller may see",
     # 等保 三员: the administrators read no orders.
     auth=[TokenAuth(roles=ORDER_READERS), StaffSession(roles=ORDER_READERS)],
+    description=(
+        "One page of at most 100 orders (`limit` ≤ 100); a larger `limit` is refused (422). "
+        "A bulk read of everything a filter matches is an export and needs an approved "
+        "release request: `POST /api/v1/releases` with kind `orders.list` (Art. 24)."
+    ),
 )
 def list_orders(
     request: AuthenticatedRequest,
     status: str = "",
-    limit: int = Query(50, ge=1, le=200),
+    limit: int = Query(50, ge=1, le=PAGE_MAX),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     rows = order_list(user=request.user, filters=OrderFilter(status=status))[

@@ -32,6 +32,18 @@ DETAIL_LABELS = {
     "count": gettext_lazy("条数"),
     "responses": gettext_lazy("答卷数"),
     "change": gettext_lazy("变更"),
+    # Data release (hotline.releases).
+    "params": gettext_lazy("导出条件"),
+    "what": gettext_lazy("导出内容"),
+    "personal_data": gettext_lazy("含未遮盖的个人信息"),
+    "requester": gettext_lazy("申请人"),
+    "expires_at": gettext_lazy("有效期至"),
+    "download": gettext_lazy("第几次下载"),
+    "rows": gettext_lazy("行数"),
+    "sha256": gettext_lazy("文件摘要（SHA-256）"),
+    "format": gettext_lazy("格式"),
+    "output": gettext_lazy("输出"),
+    "console_user": gettext_lazy("控制台用户"),
 }
 HIDDEN = {"model", "operation", "changes"}
 

@@ -29,6 +29,12 @@ class AuditEntry(AppendOnlyModel):
         LOGIN_FAILED = "login_failed", _("登录失败")
         LOGIN_LOCKED = "login_locked", _("登录锁定")
         VIEW_CONFIDENTIAL = "view_confidential", _("查看保密工单")
+        # Data release (Art. 24, hotline.releases): each names its request, `release:R-…`.
+        RELEASE_REQUEST = "release_request", _("申请数据导出")
+        RELEASE_APPROVE = "release_approve", _("批准数据导出")
+        RELEASE_REFUSE = "release_refuse", _("驳回数据导出")
+        RELEASE_WITHDRAW = "release_withdraw", _("撤回数据导出申请")
+        RELEASE_DOWNLOAD = "release_download", _("下载导出数据")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -30,6 +30,13 @@ def _split(sheet: Worksheet, title: str, split: dict[str, int], names: dict[str,
 
 def figures_workbook(figures: dict[str, Any], *, title: str = "", watermark: str = "") -> bytes:
     """The workbook's bytes. `watermark` (who exported it, when) is written on every sheet."""
+    buffer = io.BytesIO()
+    figures_book(figures, title=title, watermark=watermark).save(buffer)
+    return buffer.getvalue()
+
+
+def figures_book(figures: dict[str, Any], *, title: str = "", watermark: str = "") -> Workbook:
+    """The workbook itself (the data release adds its own watermark, `hotline.releases`)."""
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
@@ -97,6 +104,4 @@ def figures_workbook(figures: dict[str, Any], *, title: str = "", watermark: str
         for sheet in workbook.worksheets:
             sheet.oddFooter.center.text = watermark
             sheet.oddHeader.center.text = watermark
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook

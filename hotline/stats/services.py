@@ -87,17 +87,6 @@ def report_publish(*, actor: User, report: Report) -> Report:
     return published
 
 
-def report_download_recorded(*, actor: User, report: Report, format: str) -> None:
-    """A staff member took a report's file: written to the audit trail (Art. 24)."""
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.EXPORT,
-        target=f"report:{report.pk}",
-        format=format,
-        title=report.title,
-    )
-
-
 @transaction.atomic
 def scheme_add(*, actor: User, scheme: AssessmentScheme) -> AssessmentScheme:
     """A new version of the assessment weights, in force from now; the earlier versions stay

@@ -18,10 +18,10 @@ from hotline.accounts.models import User
 from hotline.core.errors import DomainError
 from hotline.core.params import page_param
 from hotline.orders.worklists import window
+from hotline.releases.registry import request_url
 from hotline.stats import charts, rules, services
 from hotline.stats.counting import local_day
 from hotline.stats.drilldown import drillable, figure_orders
-from hotline.stats.excel import figures_workbook
 from hotline.stats.figures import (
     HOTLINE_FIGURE,
     HOTLINE_GROUPS,
@@ -35,8 +35,6 @@ from hotline.stats.selectors import SHIFTS, period_figures
 from hotline.stats.warnings import BASELINE_DAYS, accountability, hotspots
 from hotline.units.models import Unit
 from hotline.web.http import AuthenticatedRequest
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
@@ -324,15 +322,12 @@ def report_recompute_view(request: AuthenticatedRequest, pk: int) -> HttpRespons
 @login_required
 @require_GET
 def report_xlsx_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """No file here any more: a report's workbook is released only through an approved request
+    (Art. 24), so this opens the request form, filled in for this report (`hotline.releases`).
+    Published reports stay readable by anyone at /public/ (Art. 19: counts, no personal data)."""
     report = _report_for(request.user, pk)
-    user = request.user
-    stamp = f"{user.display_name or user.username} {clock.now():%Y-%m-%d %H:%M} 导出"
-    data = figures_workbook(report.figures, title=report.title, watermark=stamp)
-    services.report_download_recorded(actor=user, report=report, format="xlsx")
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="report-{report.pk}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
+    messages.info(request, _("导出数据须说明用途并经主管审批，请填写导出申请。"))
+    return redirect(request_url("stats.report", report=report.pk))
 
 
 # --- accountability (Art. 21) ------------------------------------------------------------------

@@ -5,13 +5,11 @@ Nothing here carries a respondent's number or name (Art. 22); digits that look l
 number inside free-text answers are masked before they are shown or exported.
 """
 
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -19,8 +17,6 @@ from django.utils.translation import gettext as _
 
 from hotline import clock
 from hotline.accounts.models import User
-from hotline.audit.models import AuditEntry
-from hotline.audit.services import audit_record
 from hotline.core.errors import NotAllowed
 from hotline.surveys.models import (
     Answer,
@@ -31,6 +27,9 @@ from hotline.surveys.models import (
     TargetStatus,
 )
 from hotline.surveys.selectors import campaign_counts, may_see_results
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 # A run of 7+ digits, or a mobile number written with spaces or dashes (138-1234-5678).
 _PHONE_LIKE = re.compile(r"(?<!\d)(?:\d{7,}|1\d{2}[ -]\d{4}[ -]\d{4})(?!\d)")
@@ -283,11 +282,11 @@ def _answers_sheet(sheet: Any, campaign: Campaign) -> None:
     sheet.column_dimensions["B"].width = 18
 
 
-@transaction.atomic
-def campaign_export(*, campaign: Campaign, actor: User) -> bytes:
-    """The results as an .xlsx workbook: a summary sheet and an answers sheet with one row per
-    response. It holds no phone number or name (Art. 22); every export is written to the audit
-    trail (Art. 24)."""
+def campaign_workbook(*, campaign: Campaign, actor: User) -> tuple["Workbook", int]:
+    """The results as an openpyxl workbook and the number of responses in it: a summary sheet
+    and an answers sheet with one row per response. It holds no phone number or name (Art. 22).
+    Read-only: it is released only through an approved request (`hotline.releases`, Art. 24),
+    which watermarks the file and writes each download to the audit trail."""
     from openpyxl import Workbook
 
     if not may_see_results(actor, campaign):
@@ -297,14 +296,4 @@ def campaign_export(*, campaign: Campaign, actor: User) -> bytes:
     workbook = Workbook()
     _summary_sheet(workbook.active, results, exported_at=exported_at)
     _answers_sheet(workbook.create_sheet(_("答卷")), campaign)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.EXPORT,
-        target=f"survey:{campaign.pk}",
-        reason=_("调查结果导出：%(title)s") % {"title": campaign.title},
-        kind="survey_results",
-        responses=results.responses,
-    )
-    return buffer.getvalue()
+    return workbook, results.responses

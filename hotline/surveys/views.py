@@ -7,15 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hotline import clock
 from hotline.accounts.roles import Role
 from hotline.core.errors import DomainError
 from hotline.portal.display import large_type
+from hotline.releases.registry import request_url
 from hotline.surveys import calls, services, targets
 from hotline.surveys.forms import (
     AnswerForm,
@@ -28,7 +27,7 @@ from hotline.surveys.forms import (
     QuestionForm,
 )
 from hotline.surveys.models import Campaign, CampaignStatus, Question, Target, TargetStatus
-from hotline.surveys.results import campaign_export, campaign_results
+from hotline.surveys.results import campaign_results
 from hotline.surveys.selectors import (
     CampaignAccess,
     CampaignNotFound,
@@ -469,18 +468,13 @@ def results_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def export_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The results workbook; a POST, since every export is written to the audit trail."""
+    """No file here any more: every export of results needs an approved request (Art. 24), so
+    this opens the request form, filled in for this survey (`hotline.releases`)."""
     access = _access(request, pk)
     if not access.can_see_results:
         raise Http404(_("调查不存在或无权导出。"))
-    content = campaign_export(campaign=access.campaign, actor=request.user)
-    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d")
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="survey-{pk}-{stamp}.xlsx"'
-    return response
+    messages.info(request, _("导出数据须说明用途并经主管审批，请填写导出申请。"))
+    return redirect(request_url("surveys.results", campaign=access.campaign.pk))
 
 
 # --- the respondent's web link (public) -----------------------------------------------------

@@ -5,6 +5,8 @@ from hotline.accounts.models import User
 from hotline.cti.rules import may_see_calls
 from hotline.incidents.rules import may_see_incidents
 from hotline.quality.rules import may_enter as may_enter_quality
+from hotline.releases.rules import may_decide as may_decide_releases
+from hotline.releases.rules import may_use as may_use_releases
 from hotline.stats.rules import may_read_accountability, may_read_stats
 
 
@@ -19,4 +21,6 @@ def platform(request: HttpRequest) -> dict:
         "NAV_STATS": staff is not None and may_read_stats(staff),
         "NAV_ACCOUNTABILITY": staff is not None and may_read_accountability(staff),
         "NAV_QUALITY": staff is not None and may_enter_quality(staff),
+        "NAV_RELEASES": staff is not None and may_use_releases(staff),
+        "NAV_RELEASE_QUEUE": staff is not None and may_decide_releases(staff),
     }

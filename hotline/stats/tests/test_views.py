@@ -173,17 +173,20 @@ class ReportTest(NovemberTestCase):
         with self.assertRaises(DomainError):
             services.report_publish(actor=self.supervisor, report=report)
 
-    def test_the_excel_file_is_audited(self):
+    def test_the_excel_link_opens_a_release_request_and_gives_no_file(self):
+        # Art. 24: the file comes only through an approved request (hotline.releases).
         report = self.draft()
         self.client.force_login(self.supervisor)
         response = self.client.get(f"/stats/reports/{report.pk}/xlsx/")
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(response["Cache-Control"], "no-store")
-        self.assertTrue(
-            AuditEntry.objects.filter(
-                action=AuditEntry.Action.EXPORT, target=f"report:{report.pk}"
-            ).exists()
+        self.assertRedirects(
+            response,
+            f"/releases/new/?kind=stats.report&report={report.pk}",
+            fetch_redirect_response=False,
         )
+        self.assertNotIn("Content-Disposition", response)
+        self.assertFalse(AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists())
+        page = self.client.get(f"/stats/reports/{report.pk}/")
+        self.assertContains(page, f"/releases/new/?kind=stats.report&amp;report={report.pk}")
 
     def test_a_report_of_a_period_not_yet_over_is_refused(self):
         self.client.force_login(self.reviewer)

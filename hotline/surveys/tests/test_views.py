@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from hotline.audit.models import AuditEntry
 from hotline.clock import frozen_at
 from hotline.orders import services as order_services
+from hotline.releases.services import release_approve, release_request
 from hotline.surveys import calls, services
 from hotline.surveys.models import Campaign, Question, Response, Target, TargetStatus
 from hotline.surveys.tests.base import PHONES, SurveyTestCase, xlsx_bytes, xlsx_upload
@@ -411,15 +412,35 @@ class ResultsPageTests(SurveyTestCase):
         for phone in PHONES:
             self.assertNotContains(page, phone)
             self.assertNotContains(page, phone[:3] + "****" + phone[-4:])
+        # The export button opens the release request form (Art. 24); the file comes once a
+        # supervisor has approved it, watermarked on its first row.
         export = self.client.post(f"/surveys/{campaign.pk}/results.xlsx")
+        self.assertRedirects(
+            export,
+            f"/releases/new/?kind=surveys.results&campaign={campaign.pk}",
+            fetch_redirect_response=False,
+        )
+        self.assertFalse(AuditEntry.objects.filter(action="export").exists())
+        release = release_request(
+            actor=self.leader_a,
+            kind="surveys.results",
+            params={"campaign": campaign.pk},
+            purpose="向区政府报送本次调查的结果",
+        )
+        release_approve(actor=self.supervisor, release=release)
+        self.client.force_login(self.leader_a)
+        export = self.client.post(f"/releases/{release.pk}/download/")
         self.assertEqual(
             export["Content-Type"],
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         self.assertIn("attachment;", export["Content-Disposition"])
         workbook = load_workbook(io.BytesIO(export.content))
-        self.assertEqual(workbook["答卷"].max_row, 2)
-        self.assertTrue(AuditEntry.objects.filter(actor=self.leader_a, action="export").exists())
+        self.assertEqual(workbook["答卷"].max_row, 3)  # the watermark, the header, one answer
+        self.assertIn(release.number, workbook["答卷"]["A1"].value)
+        self.assertTrue(
+            AuditEntry.objects.filter(actor=self.leader_a, action="release_download").exists()
+        )
 
 
 class SealedAtRestTests(SurveyTestCase):

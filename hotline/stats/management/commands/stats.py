@@ -1,11 +1,16 @@
 """`hotline stats --from 2026-11-01 --to 2026-11-30 [--unit CODE] --format json|xlsx`: the
-figures of a period (Art. 19), as JSON on standard output or as an Excel file."""
+figures of a period (Art. 19), as JSON on standard output or as an Excel file.
+
+Run at the console by the machine's operator (the system administrator), it needs no release
+request (`hotline.releases`, Art. 24): the operator already holds the database. Each run is
+written to the audit trail all the same, as an export by the console (no account)."""
 
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hotline.releases.services import console_export_recorded
 from hotline.stats.excel import figures_workbook
 from hotline.stats.periods import PeriodError, parse_day, period_range
 from hotline.stats.selectors import period_figures
@@ -35,6 +40,12 @@ class Command(BaseCommand):
             if chosen is None:
                 raise CommandError(f"no unit with code {unit!r}")
         figures = period_figures(period=period, unit=chosen)
+        console_export_recorded(
+            what=f"stats:{period.start.isoformat()}..{period.end.isoformat()}",
+            output=output or "stdout",
+            format=format,
+            unit=unit,
+        )
         if format == "json":
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
             return
