@@ -116,6 +116,9 @@ class Personas:
         cls.leader_a = person("urban.leader", [Role.LEADER], "urban")
         cls.handler_b = person("market.handler", [Role.HANDLER], "market")
         cls.manager_b = person("market.manager", [Role.MANAGER], "market")
+        # Enrolled in the second factor, as staff holding these roles are (accounts.otp).
+        for user in (cls.lead, cls.reviewer, cls.supervisor, cls.auditor, cls.sysadmin):
+            otp_device(user)
 
     # --- building orders through the real services ---
 

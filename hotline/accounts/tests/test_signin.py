@@ -177,6 +177,7 @@ class WrongCodeTests(SignInCase):
 
 class EnrolmentTests(SignInCase):
     def test_an_account_without_a_device_enrols_right_after_the_password(self):
+        TOTPDevice.objects.filter(user=self.auditor).delete()
         self.sign_in(self.auditor)
         self.assertRedirects(
             self.client.get("/"), f"{OTP_URL}?next=/", fetch_redirect_response=False
