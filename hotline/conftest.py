@@ -13,7 +13,8 @@ def pytest_configure(config: Any) -> None:
 
     if getattr(ClientMixin, "_hotline_verified", False):
         return
-    original_login, original_logout = ClientMixin._login, ClientMixin.logout
+    original_login = ClientMixin._login  # type: ignore[attr-defined]
+    original_logout = ClientMixin.logout
 
     def _login(self: Any, user: Any, backend: Any = None) -> None:
         from hotline.accounts.sessions import unrecorded
@@ -29,6 +30,6 @@ def pytest_configure(config: Any) -> None:
         with unrecorded():
             original_logout(self)
 
-    ClientMixin._login = _login  # type: ignore[method-assign]
+    ClientMixin._login = _login  # type: ignore[attr-defined]
     ClientMixin.logout = logout  # type: ignore[method-assign]
     ClientMixin._hotline_verified = True  # type: ignore[attr-defined]

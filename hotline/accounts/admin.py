@@ -312,9 +312,12 @@ class UserAdmin(admin.ModelAdmin):
                         request, gettext("已结束 %(count)d 个会话。") % {"count": count}
                     )
                 elif action == "end":
-                    row = SignInSession.objects.filter(
-                        pk=_int(request.POST.get("session")), user=account
-                    ).first()
+                    row_id = _int(request.POST.get("session"))
+                    row = (
+                        SignInSession.objects.filter(pk=row_id, user=account).first()
+                        if row_id is not None
+                        else None
+                    )
                     if row is None or not sessions.session_end(actor=actor, row=row):
                         messages.warning(request, gettext("该会话已结束。"))
                     else:

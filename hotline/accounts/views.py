@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,7 +47,7 @@ def _answer(
     if result.ok:
         return redirect(_next(request))
     if result.outcome is otp.Outcome.LOCKED:
-        logout(request)
+        # The session has ended already (otp._check); django-axes answers with its lock page.
         return redirect(f"{settings.LOGIN_URL}?expired=otp_locked")
     form.add_error("token", _message(result))
     return None
@@ -58,7 +57,7 @@ def _answer(
 @login_required
 def otp_verify_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not user.needs_second_factor or user.is_verified():
+    if not user.needs_second_factor or _verified(request):
         return redirect(_next(request))
     if otp.confirmed_device(user) is None:
         return redirect(f"{_enrol_url()}?{request.GET.urlencode()}")
@@ -81,7 +80,7 @@ def otp_verify_view(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def otp_enrol_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not user.needs_second_factor or user.is_verified():
+    if not user.needs_second_factor or _verified(request):
         return redirect(_next(request))
     if otp.confirmed_device(user) is not None:
         return redirect("accounts:otp_verify")
@@ -104,6 +103,11 @@ def otp_enrol_view(request: AuthenticatedRequest) -> HttpResponse:
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _verified(request: HttpRequest) -> bool:
+    """Whether this session passed the code step (set by django_otp's OTPMiddleware)."""
+    return bool(getattr(request.user, "otp_device", None))
 
 
 def _enrol_url() -> str:
