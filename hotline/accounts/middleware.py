@@ -53,6 +53,11 @@ class SessionLimitsMiddleware:
                 if _is_api(request.path):
                     return JsonResponse({"code": "session_expired"}, status=401)
                 query = {"expired": reason}
+                if request.headers.get("HX-Request"):
+                    # A fragment's request: the whole page goes to the sign-in (htmx).
+                    response = HttpResponse(status=401)
+                    response["HX-Redirect"] = f"{settings.LOGIN_URL}?{urlencode(query)}"
+                    return response
                 if request.method == "GET":
                     query["next"] = request.get_full_path()
                 return redirect(f"{settings.LOGIN_URL}?{urlencode(query)}")
@@ -75,6 +80,8 @@ class SecondFactorMiddleware:
         ):
             if _is_api(request.path):
                 return JsonResponse({"code": "second_factor_required"}, status=401)
+            if request.headers.get("HX-Request"):
+                return HttpResponse(status=401)  # a fragment: nothing swapped into the page
             query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
             return redirect(reverse("accounts:otp_verify") + (f"?{query}" if query else ""))
         return self.get_response(request)

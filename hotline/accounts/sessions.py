@@ -165,7 +165,10 @@ def session_check(request: HttpRequest) -> str | None:
     if now - seen >= idle_limit():
         return Reason.IDLE
     rekeyed = session.session_key and session.get(KEY_KEY) != session.session_key
-    if now - seen >= SEEN_STEP or rekeyed:
+    # A page's own polling (alarms, screen pop: `X-Hotline-Poll`) is not the person's
+    # activity: an open page left alone still times out.
+    polled = request.headers.get("X-Hotline-Poll") == "1"
+    if (now - seen >= SEEN_STEP and not polled) or rekeyed:
         session[SEEN_KEY] = now.timestamp()
         session[KEY_KEY] = session.session_key
         row_id = session.get(ROW_KEY)

@@ -17,7 +17,6 @@ from hotline.web.http import AuthenticatedRequest
 class CodeForm(forms.Form):
     token = forms.CharField(
         label=_lazy("6位动态口令"),
-        max_length=12,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),

@@ -386,3 +386,27 @@ class SignInAuditTests(SignInCase):
         self.client.post("/login/", {"username": "operator", "password": "wrong-password"})
         self.assertEqual(len(self.actions(AuditEntry.Action.LOGIN_FAILED, self.operator)), 1)
         self.assertFalse(SignInSession.objects.exists())
+
+
+class FragmentRequestTests(SignInCase):
+    START = "2026-03-02 09:00"
+
+    def at(self, minutes: float):
+        return clock.frozen_at(aware(self.START) + timedelta(minutes=minutes))
+
+    def test_a_pages_polling_is_not_activity(self):
+        with self.at(0):
+            self.sign_in(self.operator)
+        poll = {"HTTP_HX_REQUEST": "true", "HTTP_X_HOTLINE_POLL": "1"}
+        for minutes in (5, 15, 25):
+            with self.at(minutes):
+                self.assertEqual(self.client.get("/orders/alarms/", **poll).status_code, 200)
+        with self.at(31):
+            response = self.client.get("/orders/alarms/", **poll)
+        self.assertEqual(response.status_code, 401)
+        self.assertTrue(response["HX-Redirect"].startswith("/login/?expired=idle"))
+
+    def test_a_fragment_of_an_unverified_session_gets_nothing_to_swap(self):
+        self.sign_in(self.lead)
+        response = self.client.get("/orders/alarms/", HTTP_HX_REQUEST="true")
+        self.assertEqual((response.status_code, response.content), (401, b""))
