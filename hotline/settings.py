@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "hotline.web.apps_tasks.TasksConfig",  # django_tasks_db, named in Chinese
     "hotline.accounts",
@@ -66,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session limits, then the TOTP step (hotline.accounts.sessions, .otp).
+    "hotline.accounts.middleware.SessionLimitsMiddleware",
+    "hotline.accounts.middleware.SecondFactorMiddleware",
     "hotline.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -184,7 +190,19 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+# A session lasts at most SESSION_COOKIE_AGE from its sign-in, however busy (absolute: fixed at
+# sign-in, never renewed by activity), and ends after HOTLINE_IDLE_TIMEOUT_MINUTES without a
+# request (等保 level 3, 身份鉴别: 登录连接超时自动退出). See hotline.accounts.sessions.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = False
+HOTLINE_IDLE_TIMEOUT_MINUTES = env_int("HOTLINE_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+
+# --- second factor (hotline.accounts.otp) ---------------------------------------------------
+# TOTP (RFC 6238, 6 digits, 30 s) for `roles.SECOND_FACTOR_ROLES`, with django-otp. A wrong
+# code counts as a failed sign-in toward the lock above; django-otp's own throttle doubles the
+# wait after each wrong code on the device (1 s, 2 s, 4 s …) and is only reset by a right one.
+OTP_TOTP_ISSUER = env_str("HOTLINE_OTP_ISSUER", "12345市民热线")
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

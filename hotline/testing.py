@@ -30,6 +30,51 @@ from hotline.units.models import Unit
 PASSWORD = "test-password-123"
 
 
+# --- signing in with the second factor (hotline.accounts.otp) ------------------------------
+
+
+def otp_device(user: User) -> Any:
+    """The account's confirmed TOTP device, with a fixed test key (created when missing)."""
+    from hotline.accounts import otp
+
+    return otp.fixed_device(user, purpose="test")
+
+
+def otp_next_code(user: User) -> str:
+    """A code the account's device accepts now: the current step's, or — when that step was
+    already used (codes are never accepted twice) — the next step's, which the one-step
+    tolerance accepts; waits for the clock when even that was used."""
+    import time as _time
+
+    from hotline.accounts import otp
+
+    device = otp_device(user)
+    device.refresh_from_db()
+    while True:
+        step = max(otp.current_step(device), device.last_t + 1)
+        if step <= otp.current_step(device) + 1:
+            return otp.code_at(device, step=step)
+        _time.sleep(1)
+
+
+def mark_verified(client: Any, user: User) -> None:
+    """Mark the client's signed-in session as having passed the code step (what
+    `django_otp.login` writes), for an account that needs the second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    if not user.needs_second_factor:
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = otp_device(user).persistent_id
+    session.save()
+
+
+def login_verified(client: Any, user: User) -> None:
+    """force_login, and the code step passed for a second-factor account."""
+    client.force_login(user)
+    mark_verified(client, user)
+
+
 class Personas:
     """Personas: an operator, an operator lead, a host reviewer, a supervisor, an auditor, a
     system administrator, a handler/manager/leader of unit A (city management, `urban`) and a
@@ -71,6 +116,9 @@ class Personas:
         cls.leader_a = person("urban.leader", [Role.LEADER], "urban")
         cls.handler_b = person("market.handler", [Role.HANDLER], "market")
         cls.manager_b = person("market.manager", [Role.MANAGER], "market")
+        # Enrolled in the second factor, as staff holding these roles are (accounts.otp).
+        for user in (cls.lead, cls.reviewer, cls.supervisor, cls.auditor, cls.sysadmin):
+            otp_device(user)
 
     # --- building orders through the real services ---
 

@@ -7,6 +7,7 @@ admin.site.index_title = "系统配置"
 
 urlpatterns = [
     path("", include("hotline.web.urls")),
+    path("", include("hotline.accounts.urls")),
     path("orders/", include("hotline.orders.urls")),
     path("knowledge/", include("hotline.knowledge.urls")),
     path("callbacks/", include("hotline.callbacks.urls")),

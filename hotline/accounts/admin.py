@@ -22,14 +22,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hotline.accounts import login_guard, permissions
+from hotline.accounts import login_guard, otp, permissions, sessions
 from hotline.accounts.forms import (
     AccountCreateForm,
     AdminSetPasswordForm,
     ProfileForm,
     RolesForm,
 )
-from hotline.accounts.models import ApiToken, User
+from hotline.accounts.models import ApiToken, SignInSession, User
 from hotline.accounts.services import (
     PROFILE_FIELDS,
     account_assign_roles,
@@ -232,6 +232,11 @@ class UserAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.password_view),
                 name="accounts_user_password",
             ),
+            path(
+                "<path:object_id>/signin/",
+                self.admin_site.admin_view(self.signin_view),
+                name="accounts_user_signin",
+            ),
             *super().get_urls(),
         ]
 
@@ -241,6 +246,8 @@ class UserAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "may_set_password": obj is not None
             and permissions.may_set_password(_actor(request), obj),
+            "may_manage_signin": obj is not None
+            and permissions.may_end_sessions(_actor(request), obj),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -280,6 +287,64 @@ class UserAdmin(admin.ModelAdmin):
             context,
             status=400 if request.method == "POST" else 200,
         )
+
+    def signin_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The security administrator's page of an account's sign-in (issue 13): its open
+        sessions (when, from where), ended one by one or all at once, and its TOTP device,
+        reset when the phone is lost. Never for one's own account."""
+        account = self.get_object(request, object_id)
+        if account is None:
+            raise Http404(gettext("账户不存在。"))
+        actor = _actor(request)
+        if not permissions.may_end_sessions(actor, account):
+            raise PermissionDenied(gettext("只有安全管理员可以管理他人的会话和动态口令。"))
+        if request.method == "POST":
+            action = request.POST.get("action")
+            try:
+                if action == "reset_otp":
+                    otp.otp_device_reset(actor=actor, user=account)
+                    messages.success(request, gettext("动态口令已重置，会话已全部结束。"))
+                elif action == "end_all":
+                    count = sessions.sessions_end_for_user(
+                        actor=actor, user=account, reason=SignInSession.EndReason.ENDED
+                    )
+                    messages.success(
+                        request, gettext("已结束 %(count)d 个会话。") % {"count": count}
+                    )
+                elif action == "end":
+                    row_id = _int(request.POST.get("session"))
+                    row = (
+                        SignInSession.objects.filter(pk=row_id, user=account).first()
+                        if row_id is not None
+                        else None
+                    )
+                    if row is None or not sessions.session_end(actor=actor, row=row):
+                        messages.warning(request, gettext("该会话已结束。"))
+                    else:
+                        messages.success(request, gettext("会话已结束。"))
+                else:
+                    messages.error(request, gettext("未知操作。"))
+            except DomainError as exc:
+                raise PermissionDenied(exc.message) from exc
+            return HttpResponseRedirect(reverse("admin:accounts_user_signin", args=[account.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("登录与会话：%(account)s") % {"account": account.username},
+            "original": account,
+            "opts": self.opts,
+            "device": otp.confirmed_device(account),
+            "rows": sessions.sessions_open(account),
+        }
+        response = render(request, "admin/accounts/user/signin.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @admin.register(ApiToken)

@@ -16,6 +16,7 @@ from hotline.accounts.roles import (
     ADMIN_ROLES,
     CENTRE_ROLES,
     MACHINE_ROLES,
+    SECOND_FACTOR_ROLES,
     UNIT_ROLES,
     Role,
 )
@@ -104,6 +105,11 @@ class User(AbstractUser):
         return not self.is_machine and not self.role_set & MACHINE_ROLES
 
     @property
+    def needs_second_factor(self) -> bool:
+        """Signs in with a TOTP code after the password (`roles.SECOND_FACTOR_ROLES`)."""
+        return self.signs_in_with_password and bool(self.role_set & SECOND_FACTOR_ROLES)
+
+    @property
     def may_use_admin(self) -> bool:
         """The system and the security administrator work in the admin (系统配置)."""
         return self.is_active and self.signs_in_with_password and bool(self.role_set & ADMIN_ROLES)
@@ -171,3 +177,43 @@ class ApiToken(models.Model):
             user=user, name=name, prefix=token[:10], digest=cls.digest_of(token)
         )
         return row, token
+
+
+class SignInSession(models.Model):
+    """One web session of a person, from sign-in to its end: what the security administrator
+    sees of an account's sessions and ends (issue 13). The Django session holds this row's id
+    (`accounts.sessions`), so a session whose key changed (a password change) is still found;
+    a row with `ended_at` set refuses its session even should the session store still hold it.
+    The address and browser are shown to the security administrator, never logged."""
+
+    class EndReason(models.TextChoices):
+        LOGOUT = "logout", _("本人退出")
+        IDLE = "idle", _("空闲超时")
+        ABSOLUTE = "absolute", _("超过会话最长时间")
+        ENDED = "ended", _("安全管理员强制下线")
+        DEACTIVATED = "deactivated", _("账户停用")
+        DEVICE_RESET = "device_reset", _("动态口令重置")
+        OTP_LOCKED = "otp_locked", _("验证码错误次数过多")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("账户"), on_delete=models.CASCADE, related_name="signin_sessions"
+    )
+    session_key = models.CharField(max_length=40, db_index=True, editable=False)
+    started_at = models.DateTimeField(_("登录时间"), editable=False)
+    last_seen_at = models.DateTimeField(_("最近活动"))
+    address = models.CharField(_("来源地址"), max_length=45, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=200, blank=True)
+    verified_at = models.DateTimeField(_("二次验证时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("结束原因"), max_length=20, choices=EndReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"

@@ -43,3 +43,14 @@ def may_unlock(actor: User) -> bool:
 
 def may_revoke_tokens(actor: User) -> bool:
     return _is(actor, Role.SECADMIN)
+
+
+def may_end_sessions(actor: User, account: User) -> bool:
+    """See another person's open sessions and end them (issue 13)."""
+    return _is(actor, Role.SECADMIN) and account.pk != actor.pk
+
+
+def may_reset_second_factor(actor: User, account: User) -> bool:
+    """Remove another person's TOTP device (a lost phone): they enrol a new one at their next
+    sign-in. Never one's own: a security administrator who lost theirs asks another."""
+    return _is(actor, Role.SECADMIN) and account.pk != actor.pk and account.signs_in_with_password

@@ -31,6 +31,22 @@ ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
 DUTY_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 # Roles of machine accounts: they reach the API with a token, never with a password.
 MACHINE_ROLES = frozenset({Role.LINKAGE, Role.CTI})
+# Roles that sign in with a second factor, a TOTP code (issue 13; 等保 level 3, 身份鉴别: two
+# or more kinds of authentication for accounts of wide reach). The host unit's roles — the
+# host reviewer of 热线主办单位 and the operator lead of its operating centre, who see
+# confidential orders and handle returns — the supervisor (all statistics, export approval),
+# the three administrators and the auditor. An operator's and a member unit's accounts sign in
+# with the password alone; their reach is one seat or one unit.
+SECOND_FACTOR_ROLES = frozenset(
+    {
+        Role.REVIEWER,
+        Role.OPERATOR_LEAD,
+        Role.SUPERVISOR,
+        Role.SYSADMIN,
+        Role.SECADMIN,
+        Role.AUDITOR,
+    }
+)
 
 # --- the admin (系统配置) --------------------------------------------------------------------
 # What each role may do in the Django admin, as Django permission names. Permissions come from

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from hotline.accounts import login_guard, permissions
-from hotline.accounts.models import ApiToken, User, validate_roles
+from hotline.accounts.models import ApiToken, SignInSession, User, validate_roles
 from hotline.accounts.roles import DUTY_ROLES, MACHINE_ROLES, UNIT_ROLES
+from hotline.accounts.sessions import sessions_end_for_user
 from hotline.audit.models import AuditEntry
 from hotline.audit.services import audit_record, changed_values, field_values
 from hotline.core.errors import InvalidInput, NotAllowed
@@ -89,9 +90,9 @@ def account_create(
     (`MACHINE_ROLES`), or created with `machine=True`, is a machine account: it has no usable
     password and reaches only the API, with a token.
 
-    A system administrator (`actor`) creates accounts without roles — the security
-    administrator assigns them — and sets a password that keeps the password rules and that
-    the person must change at their first sign-in."""
+    A password always keeps the password rules (AUTH_PASSWORD_VALIDATORS). A system
+    administrator (`actor`) creates accounts without roles — the security administrator
+    assigns them — and the password they set must be changed at the first sign-in."""
     role_list = list(roles)
     if actor is not None:
         if not permissions.may_create_accounts(actor):
@@ -113,8 +114,9 @@ def account_create(
         password_change_required=bool(actor is not None and password),
     )
     if password:
-        if actor is not None:
-            check_password(password, user=user)
+        # The password rules hold on every path that sets a password (issue 13): the admin,
+        # `hotline account_add`, the demo and the tests alike.
+        check_password(password, user=user)
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -171,6 +173,9 @@ def account_update(*, actor: User, user: User, **profile: Any) -> User:
         operation="change",
         changes=changes,
     )
+    if "is_active" in changes and not user.is_active:
+        # A deactivated account's sessions end with it (issue 13), recorded.
+        sessions_end_for_user(actor=actor, user=user, reason=SignInSession.EndReason.DEACTIVATED)
     return user
 
 

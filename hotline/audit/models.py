@@ -35,6 +35,14 @@ class AuditEntry(AppendOnlyModel):
         RELEASE_REFUSE = "release_refuse", _("驳回数据导出")
         RELEASE_WITHDRAW = "release_withdraw", _("撤回数据导出申请")
         RELEASE_DOWNLOAD = "release_download", _("下载导出数据")
+        LOGIN = "login", _("登录")
+        LOGOUT = "logout", _("退出登录")
+        OTP_VERIFIED = "otp_verified", _("动态口令验证通过")
+        OTP_FAILED = "otp_failed", _("动态口令错误")
+        OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
+        OTP_RESET = "otp_reset", _("重置动态口令")
+        SESSION_EXPIRED = "session_expired", _("会话超时")
+        SESSION_ENDED = "session_ended", _("强制结束会话")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -8,13 +8,14 @@ from unittest import mock
 from django.contrib.auth import base_user
 from django.contrib.auth.hashers import make_password
 
+from hotline.accounts import otp
 from hotline.accounts.models import User
-from hotline.accounts.roles import MACHINE_ROLES, Role
+from hotline.accounts.roles import MACHINE_ROLES, SECOND_FACTOR_ROLES, Role
 from hotline.accounts.services import account_create
 from hotline.demo.seats import SEATS, SHIFT_NAMES
 from hotline.units.models import MEMBER_KINDS, Unit
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo-12345"
 
 CENTRE_ACCOUNTS = [
     *((seat.username, [Role.OPERATOR], "callcenter", f"话务员 {seat.name}") for seat in SEATS),
@@ -49,9 +50,14 @@ def _one_demo_hash() -> Iterator[None]:
 
 
 def demo_accounts() -> int:
-    """Create the demo accounts that do not exist yet (password `demo12345`)."""
+    """Create the demo accounts that do not exist yet (password `demo-12345`), and a TOTP
+    device with a fixed, printed secret for each account that signs in with a second factor."""
     with _one_demo_hash():
-        return _demo_accounts()
+        created = _demo_accounts()
+    for user in User.objects.filter(username__in=[row[0] for row in CENTRE_ACCOUNTS]):
+        if user.needs_second_factor:
+            otp.fixed_device(user, purpose="demo")
+    return created
 
 
 def _demo_accounts() -> int:
@@ -98,9 +104,22 @@ def demo_account_lines() -> list[str]:
             if set(roles) & MACHINE_ROLES
             else ""
         )
+        + (
+            f"（须动态口令：HOTLINE_DEMO=1 hotline demo_otp {username} 显示当前6位数字；"
+            f"密钥 {_demo_secret(username)}）"
+            if set(roles) & SECOND_FACTOR_ROLES
+            else ""
+        )
         for username, roles, _unit, name in CENTRE_ACCOUNTS
     ]
     lines.append(
         "  <单位代码>.handler / .manager / .leader  每个成员单位的承办人、负责人、分管领导，例如 urban.handler"
     )
     return lines
+
+
+def _demo_secret(username: str) -> str:
+    """The base32 secret of the demo device of `username` (what an app is given)."""
+    import base64
+
+    return base64.b32encode(bytes.fromhex(otp.fixed_key(username, purpose="demo"))).decode()

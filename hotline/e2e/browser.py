@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-from hotline.testing import Personas, restore_migration_data
+from hotline.accounts.models import User
+from hotline.testing import Personas, otp_device, otp_next_code, restore_migration_data
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # test itself (building data) are still synchronous and safe here.
@@ -81,10 +82,19 @@ class BrowserTestCase(Personas, StaticLiveServerTestCase):
         return f"{self.live_server_url}{path}"
 
     def login(self, username: str, password: str) -> None:
+        """Sign in through the pages; an account with a second factor then types the code its
+        (test) device shows, as a person would from their phone."""
+        user = User.objects.get(username=username)
+        if user.needs_second_factor:
+            otp_device(user)  # enrolled already, as the personas would be
         self.page.goto(self.url("/login/"))
         self.page.get_by_label("用户名").fill(username)
         self.page.get_by_label("密码").fill(password)
         self.page.get_by_role("button", name="登录").click()
+        if user.needs_second_factor:
+            self.page.wait_for_url(lambda url: "/otp/" in url)
+            self.page.get_by_label("6位动态口令").fill(otp_next_code(user))
+            self.page.get_by_role("button", name="验证").click()
         self.page.wait_for_url(self.url("/"))
 
     def screenshot(self, name: str) -> Path:
