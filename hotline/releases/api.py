@@ -12,12 +12,19 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from hotline.accounts.roles import ADMIN_ROLES, Role
+from hotline.api.auth import StaffSession, TokenAuth
 from hotline.core.errors import NotFound
 from hotline.releases import selectors, services
 from hotline.releases.models import ReleaseRequest
 from hotline.web.http import AuthenticatedRequest
 
-router = Router(tags=["releases"])
+# 等保 三员: the administrators read no data, so they ask for none.
+PEOPLE_WHO_READ = frozenset(Role.values) - ADMIN_ROLES
+router = Router(
+    tags=["releases"],
+    auth=[TokenAuth(roles=PEOPLE_WHO_READ), StaffSession(roles=PEOPLE_WHO_READ)],
+)
 
 
 class ErrorOut(Schema):

@@ -42,6 +42,7 @@ from hotline.orders.forms.actions import ACTION_FORMS
 from hotline.orders.models import UNIT_STATES, Assignment, Attachment, Channel, Order, Status, Urge
 from hotline.orders.rules import RULES, can_see, orders_visible_to, role_allows
 from hotline.quality.models import Check, Sample
+from hotline.releases.services import release_request
 from hotline.stats.models import Report
 from hotline.surveys.models import Campaign, Target
 from hotline.testing import aware
@@ -200,6 +201,12 @@ class AccessMatrixTests(TestCase):
                     .earliest("pk")
                 ],
             )
+        cls.release = release_request(
+            actor=cls.people["reviewer"],
+            kind="orders.list",
+            params={},
+            purpose="核对本月工单办理情况，供内部通报使用。",
+        )
         cls.attachment = Attachment(
             order=cls.order,
             original_name="现场照片.jpg",
@@ -263,6 +270,8 @@ class AccessMatrixTests(TestCase):
                 kwargs[kwarg] = self.campaign().pk
             elif kwarg == "pk" and name.startswith("incidents:"):
                 kwargs[kwarg] = Incident.objects.earliest("pk").pk
+            elif (kwarg == "pk" and name.startswith("releases:")) or kwarg == "release_id":
+                kwargs[kwarg] = self.release.pk
             elif kwarg == "pk" and name.startswith("knowledge:"):
                 kwargs[kwarg] = Entry.objects.earliest("pk").pk
             elif kwarg == "object_id":
