@@ -3,6 +3,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from hotline.accounts.models import ApiToken
+from hotline.api import limits
 
 
 class TokenAuth(HttpBearer):
@@ -18,6 +19,7 @@ class TokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
+        limits.check(row.user)
         return row.user
 
 
@@ -30,3 +32,9 @@ class StaffSession(SessionAuth):
         if not request.user.is_authenticated:
             return None
         return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = super().authenticate(request, key)
+        if user:
+            limits.check(request.user)  # type: ignore[arg-type]
+        return user
