@@ -10,8 +10,8 @@ keeps them; they are served only to people who may see the order, as a download 
   `word/` parts, and no macros (`vbaProject.bin`);
 - a PDF must carry no active content: no `/JavaScript`, `/JS`, `/OpenAction`, `/AA`, `/Launch`
   (nor embedded files, forms that submit, rich media or XFA), found also when a name is written
-  with `#xx` escapes or sits in a compressed (FlateDecode) stream such as an object stream; an
-  encrypted PDF, whose streams cannot be read, is refused;
+  with `#xx` escapes or sits in a compressed object stream, by a byte scan and by pypdf's
+  parse; an encrypted or unparseable PDF, which cannot be inspected, is refused;
 - size and count: HOTLINE_ATTACHMENT_MAX_BYTES a file, HOTLINE_ATTACHMENTS_PER_UPLOAD at once,
   HOTLINE_ATTACHMENTS_PER_ORDER on one order.
 
@@ -19,6 +19,7 @@ A small table of signatures rather than the `filetype` library: four types are a
 type must be matched together with its extension and then inspected inside, which a guesser of
 hundreds of types does not do. (等保 level 3, GB/T 22239-2019 8.1.4.4 malicious code prevention.)"""
 
+import io
 import re
 import zipfile
 import zlib
@@ -63,8 +64,9 @@ PDF_ACTIVE_NAMES = frozenset(
 )
 _PDF_NAME = re.compile(rb"/([^\s/\[\]<>(){}%]+)")
 _PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"stream\r?\n")
-# What may be inflated from one PDF's compressed streams, against decompression bombs.
+_PDF_STREAM = re.compile(rb">>\s*stream\r?\n")
+_PDF_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+# What may be inflated from one PDF's object streams, against decompression bombs.
 PDF_INFLATE_LIMIT = 64 * 1024 * 1024
 
 
@@ -82,39 +84,84 @@ def _pdf_names(data: bytes) -> set[bytes]:
     }
 
 
-def _pdf_inflated_streams(data: bytes) -> list[bytes] | None:
-    """The content of every stream that inflates (FlateDecode), or None when they hold more
-    than PDF_INFLATE_LIMIT (refused as a bomb). Streams that are not Flate data are skipped:
-    their names are in the raw scan already, or they are image data."""
-    found: list[bytes] = []
+def _pdf_raw_names(data: bytes) -> set[bytes] | None:
+    """The names a byte scan finds: in the file outside stream data (image data would give
+    chance matches), and inside every object stream (/Type /ObjStm), inflated. None when the
+    object streams hold more than PDF_INFLATE_LIMIT or one cannot be inflated."""
+    names: set[bytes] = set()
     budget = PDF_INFLATE_LIMIT
-    for match in _PDF_STREAM.finditer(data):
-        start = match.end()
-        end = data.find(b"endstream", start)
-        chunk = data[start : end if end != -1 else len(data)]
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(chunk, budget + 1)
-        except zlib.error:
-            continue
-        if len(inflated) > budget or inflater.unconsumed_tail:
+    position = 0
+    while (match := _PDF_STREAM.search(data, position)) is not None:
+        dictionary = data[max(position, data.rfind(b"obj", position, match.start())) : match.end()]
+        names |= _pdf_names(data[position : match.end()])
+        begin = match.end()
+        length = _PDF_LENGTH.search(dictionary)
+        end = data.find(b"endstream", begin + int(length.group(1)) if length else begin)
+        end = len(data) if end == -1 else end
+        if b"ObjStm" in _pdf_names(dictionary):
+            inflater = zlib.decompressobj()
+            try:
+                inflated = inflater.decompress(data[begin:end], budget + 1)
+            except zlib.error:
+                return None
+            if len(inflated) > budget or inflater.unconsumed_tail:
+                return None
+            budget -= len(inflated)
+            names |= _pdf_names(inflated)
+        position = end
+    return names | _pdf_names(data[position:])
+
+
+def _pdf_parsed_names(data: bytes) -> set[bytes] | None:
+    """The names pypdf finds in every object reachable from the trailer (keys and values, the
+    way a viewer reads them: object streams expanded, escapes decoded). None when the file
+    cannot be parsed or is encrypted."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
             return None
-        budget -= len(inflated)
-        found.append(inflated)
-    return found
+        names: set[bytes] = set()
+        seen: set[tuple[int, int]] = set()
+        pending: list[object] = [reader.trailer]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, IndirectObject):
+                if (item.idnum, item.generation) in seen or len(seen) > 200_000:
+                    continue
+                seen.add((item.idnum, item.generation))
+                pending.append(item.get_object())
+            elif isinstance(item, DictionaryObject):
+                for key, value in item.items():
+                    names.add(str(key).lstrip("/").encode())
+                    pending.append(value)
+            elif isinstance(item, ArrayObject):
+                pending.extend(item)
+            elif isinstance(item, NameObject):
+                names.add(str(item).lstrip("/").encode())
+    except (PdfReadError, ValueError, TypeError, KeyError, OSError, RecursionError):
+        return None
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
+        return None
+    return names
 
 
 def pdf_problem(data: bytes) -> str | None:
-    """Why a PDF is refused, or None when it carries no active content."""
-    names = _pdf_names(data)
-    if b"Encrypt" in names:
+    """Why a PDF is refused, or None when it carries no active content. Two readings, both must
+    be clean: a byte scan (which sees what a lenient viewer might repair its way to) and pypdf's
+    parse (which sees what a strict one reads)."""
+    raw = _pdf_raw_names(data)
+    if raw is not None and b"Encrypt" in raw:
         return _("加密的 PDF 无法检查")
-    streams = _pdf_inflated_streams(data)
-    if streams is None:
-        return _("PDF 压缩内容过大")
-    for stream in streams:
-        names |= _pdf_names(stream)
-    if names & PDF_ACTIVE_NAMES:
+    if raw is None:
+        return _("PDF 的压缩内容无法检查")
+    parsed = _pdf_parsed_names(data)
+    if parsed is None:
+        return _("PDF 文件已损坏或已加密，无法检查")
+    if (raw | parsed) & PDF_ACTIVE_NAMES:
         return _("PDF 含有脚本或自动执行的动作")
     return None
 
