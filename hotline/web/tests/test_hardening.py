@@ -61,7 +61,7 @@ class SecurityHeaderTests(BaseTestCase):
         self.assertEqual(response["Pragma"], "no-cache", url)
 
     def test_public_pages_carry_the_headers_and_are_not_stored(self):
-        for url in ["/login/", "/portal/", "/portal/submit/", "/portal/lookup/", "/no-such-page/"]:
+        for url in ["/login/", "/portal/", "/portal/submit/", "/portal/track/", "/no-such-page/"]:
             response = self.client.get(url)
             self.assert_hardened(response, url)
             self.assert_not_stored(response, url)
