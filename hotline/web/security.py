@@ -19,11 +19,13 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        # Replaces any weaker Cache-Control a view set: no view here serves public, cacheable data
-        # that is worth the risk of a shared cache keeping someone's page.
-        if "Cache-Control" in response:
-            del response["Cache-Control"]
-        add_never_cache_headers(response)
-        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        # A view that already forbids storing keeps its header; any weaker one is replaced: no
+        # view here serves public data worth the risk of a shared cache keeping someone's page.
+        if "no-store" not in response.get("Cache-Control", ""):
+            if "Cache-Control" in response:
+                del response["Cache-Control"]
+            add_never_cache_headers(
+                response
+            )  # max-age=0, no-cache, no-store, must-revalidate, private
         response["Pragma"] = "no-cache"
         return response
