@@ -32,6 +32,7 @@ def main() -> None:
     os.environ["HOTLINE_VAR_DIR"] = tempfile.mkdtemp(prefix="bench-knowledge-")
     os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "hotline.settings"
+    os.environ.setdefault("HOTLINE_DEMO", "1")  # a throwaway install: no SECRET_KEY, plain HTTP
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
     import django

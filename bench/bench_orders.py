@@ -967,6 +967,7 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     os.environ["HOTLINE_DATA_KEY"] = DATA_KEY
     os.environ["DJANGO_SETTINGS_MODULE"] = "hotline.settings"
+    os.environ.setdefault("HOTLINE_DEMO", "1")  # a throwaway install: no SECRET_KEY, plain HTTP
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     temporary = None
     if not os.environ.get("DATABASE_URL"):

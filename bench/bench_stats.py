@@ -168,6 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["HOTLINE_DATA_KEY"] = bench_orders.DATA_KEY
     os.environ["DJANGO_SETTINGS_MODULE"] = "hotline.settings"
+    os.environ.setdefault("HOTLINE_DEMO", "1")  # a throwaway install: no SECRET_KEY, plain HTTP
     temporary = None
     if not os.environ.get("DATABASE_URL"):
         if not os.environ.get("HOTLINE_VAR_DIR"):

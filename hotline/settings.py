@@ -16,9 +16,25 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("HOTLINE_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 
 DEBUG = env_bool("DEBUG", False)
-# Without SECRET_KEY a random one is made once and kept in var/secret.key (never a
-# built-in default, so no two installations share a key).
-SECRET_KEY = env_str("SECRET_KEY") or read_or_create_secret(VAR_DIR / "secret.key")
+# The demo (`hotline demo` sets HOTLINE_DEMO) and the tests run on plain HTTP with made-up
+# secrets; everything else is production: HTTPS only, a real SECRET_KEY required.
+HOTLINE_DEMO = env_bool("HOTLINE_DEMO", False)
+HOTLINE_TESTING = env_bool("HOTLINE_TESTING", False)
+HOTLINE_PRODUCTION = not (HOTLINE_DEMO or HOTLINE_TESTING)
+# Production refuses to start without a real SECRET_KEY (or SECRET_KEY_FILE): one that the
+# operator keeps, the same in every process, long and random (Django's security.W009 bar). The
+# demo and the tests make a random one once and keep it in var/secret.key (never a built-in
+# default, so no two installations share a key).
+SECRET_KEY = env_str("SECRET_KEY")
+if HOTLINE_PRODUCTION and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or SECRET_KEY_FILE) must be set to a random value of at least 50 "
+        "characters outside the demo; for example: "
+        'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+    )
+SECRET_KEY = SECRET_KEY or read_or_create_secret(VAR_DIR / "secret.key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "hotline.web.errors.csrf_failure"
@@ -31,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -62,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +90,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits, then the TOTP step (hotline.accounts.sessions, .otp).
     "hotline.accounts.middleware.SessionLimitsMiddleware",
     "hotline.accounts.middleware.SecondFactorMiddleware",
+    # Every page and partial may show personal data: none is kept in a cache (hotline.web.security).
+    "hotline.web.security.NoStoreMiddleware",
     "hotline.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -187,9 +207,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- web hardening (issue 13; 等保 level 3, GB/T 22239-2019 8.1.4 intrusion prevention) -----
+# Outside the demo and the tests the site is served over HTTPS only. Behind a reverse proxy that
+# ends TLS, the proxy must set HOTLINE_PROXY_SSL_HEADER (default X-Forwarded-Proto: https) and
+# strip it from clients' requests; set it empty when Django itself sees the HTTPS connection.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HOTLINE_PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+# No script reads the CSRF cookie: htmx gets the token from the page (hx-headers in base.html)
+# and forms from {% csrf_token %}.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HOTLINE_PRODUCTION)
+_PROXY_SSL_HEADER = env_str(
+    "HOTLINE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if HOTLINE_PRODUCTION else ""
+)
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HOTLINE_PRODUCTION else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole domain to HTTPS in browsers' built-in lists for months and
+# cannot be undone quickly; a government domain decides it itself (on a closed network the
+# lists do not matter). Off by default, so Django's W021 reminder is silenced below.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): only our own scripts and styles, no inline script,
+# style attribute or eval; no framing, no plugins, forms post only here. Charts are inline
+# SVG with presentation attributes (not style attributes), images our own or data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 # A session lasts at most SESSION_COOKIE_AGE from its sign-in, however busy (absolute: fixed at
 # sign-in, never renewed by activity), and ends after HOTLINE_IDLE_TIMEOUT_MINUTES without a
 # request (等保 level 3, 身份鉴别: 登录连接超时自动退出). See hotline.accounts.sessions.
@@ -290,6 +356,15 @@ LOGGING = {
 }
 HOTLINE_ATTACHMENT_MAX_BYTES = env_int("HOTLINE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 HOTLINE_ATTACHMENTS_PER_UPLOAD = env_int("HOTLINE_ATTACHMENTS_PER_UPLOAD", 5)
+# The portal (hotline.portal.services): submissions one client address may make an hour, and
+# failed look-ups one address may make in 15 minutes (other look-up limits are fixed there).
+HOTLINE_PORTAL_SUBMISSIONS_PER_HOUR = env_int("HOTLINE_PORTAL_SUBMISSIONS_PER_HOUR", 10, minimum=1)
+HOTLINE_PORTAL_LOOKUPS_PER_ADDRESS = env_int("HOTLINE_PORTAL_LOOKUPS_PER_ADDRESS", 30, minimum=1)
+# The JSON API: requests one account (token or staff session) may make per window
+# (hotline.api.limits); the CTI's event feed counts too, so the default leaves room for it.
+HOTLINE_API_REQUESTS_PER_WINDOW = env_int("HOTLINE_API_REQUESTS_PER_WINDOW", 600, minimum=1)
+HOTLINE_API_WINDOW_SECONDS = env_int("HOTLINE_API_WINDOW_SECONDS", 60, minimum=1)
+HOTLINE_ATTACHMENTS_PER_ORDER = env_int("HOTLINE_ATTACHMENTS_PER_ORDER", 30)
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -299,8 +374,6 @@ HOTLINE_PUBLIC_URL = env_str("HOTLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 # --- 110 linkage (docs/linkage.md, protocols/linkage-110.md) -----------------------------
 # The demo (`hotline demo` sets HOTLINE_DEMO) and the tests may run without a 110 desk: their
 # messages stay queued. Elsewhere the URL and the secret are required (check linkage.E001-2).
-HOTLINE_DEMO = env_bool("HOTLINE_DEMO", False)
-HOTLINE_TESTING = env_bool("HOTLINE_TESTING", False)
 HOTLINE_LINKAGE_110_URL = env_str("HOTLINE_LINKAGE_110_URL")
 HOTLINE_LINKAGE_110_SECRET = env_str("HOTLINE_LINKAGE_110_SECRET")
 HOTLINE_LINKAGE_PEER_ID = env_str("HOTLINE_LINKAGE_PEER_ID", "yl-12345")

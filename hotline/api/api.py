@@ -11,6 +11,7 @@ from ninja.responses import Status
 
 from hotline.accounts.roles import ADMIN_ROLES, Role
 from hotline.api.auth import StaffSession, TokenAuth
+from hotline.api.limits import RateLimited
 from hotline.catalogue.models import Category, EmergencySituation, MajorIncidentKind
 from hotline.core.errors import DomainError, NotFound
 from hotline.core.text import MAX_ADDRESS, MAX_NAME, MAX_TEXT
@@ -46,9 +47,12 @@ api.add_router("/releases", releases_router)
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError):
-    return api.create_response(
+    response = api.create_response(
         request, {"code": exc.code, "message": exc.message}, status=exc.http_status
     )
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _field_name(error: dict) -> str:

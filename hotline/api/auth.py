@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from hotline.accounts.models import ApiToken
+from hotline.api import limits
 from hotline.core.errors import NotAllowed
 
 
@@ -33,7 +34,9 @@ class TokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
-        return _gate(row.user, self.roles)
+        user = _gate(row.user, self.roles)
+        limits.check(user)
+        return user
 
 
 class StaffSession(SessionAuth):
@@ -45,10 +48,13 @@ class StaffSession(SessionAuth):
         super().__init__()
         self.roles = roles
 
-    def authenticate(self, request: HttpRequest, key: str | None):
-        return _gate(super().authenticate(request, key), self.roles)
-
     def _get_key(self, request: HttpRequest) -> str | None:
         if not request.user.is_authenticated:
             return None
         return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = _gate(super().authenticate(request, key), self.roles)
+        if user:
+            limits.check(request.user)  # type: ignore[arg-type]
+        return user

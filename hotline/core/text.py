@@ -5,6 +5,8 @@ uses these numbers. Text over its limit is refused with a message that says by h
 never cut to fit.
 """
 
+import re
+
 from django.utils.translation import gettext as _
 
 from hotline.core.errors import InvalidInput
@@ -26,6 +28,15 @@ MAX_PHONE = 30
 MAX_NUMBER = 24
 
 
+# Characters nobody types and no stored text should hold (hostile input, issue 13): control
+# characters other than tab and line break (C0, DEL, C1), lone surrogates (which cannot be
+# encoded, and so cannot be stored or encrypted), the non-characters U+FFFE/U+FFFF, and the
+# bidirectional overrides that make text display otherwise than it reads.
+UNTYPABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
+
+
 def normalize_newlines(text: str) -> str:
     """Browsers send a textarea's line breaks as CRLF but count them as one character; so do
     we, so that the counter beside the field and the server agree."""
@@ -45,8 +56,13 @@ def too_long_message(*, field: str, limit: int, length: int) -> str:
 
 def clean_text(value: str | None, *, field: str, required: bool = True, limit: int) -> str:
     """`value` stripped, with its line breaks normalized; InvalidInput naming `field` when it
-    is required and empty or when it is longer than `limit` characters (never cut)."""
+    holds a character nobody types (UNTYPABLE), when it is required and empty or when it is
+    longer than `limit` characters (never cut)."""
     text = normalize_newlines(value or "").strip()
+    if UNTYPABLE.search(text):
+        raise InvalidInput(
+            _("%(field)s含有无法识别的字符（如控制字符），请删除后再提交。") % {"field": field}
+        )
     if required and not text:
         raise InvalidInput(_("请填写%(field)s。") % {"field": field})
     if len(text) > limit:

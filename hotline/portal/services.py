@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -53,9 +54,11 @@ LOOKUP_WINDOW = timedelta(minutes=15)
 LOOKUP_PAIR = Limit("lookup_pair", 5, LOOKUP_WINDOW)  # one address, one number
 LOOKUP_NUMBER = Limit("lookup_number", 10, LOOKUP_WINDOW)  # one number, any address
 LOOKUP_PHONE = Limit("lookup_phone", 10, LOOKUP_WINDOW)  # one phone, any address
-LOOKUP_ADDRESS = Limit("lookup_address", 30, LOOKUP_WINDOW)  # one address, any number
+LOOKUP_ADDRESS = Limit(
+    "lookup_address", settings.HOTLINE_PORTAL_LOOKUPS_PER_ADDRESS, LOOKUP_WINDOW
+)  # one address, any number
 LOOKUP_FAILURES_ALLOWED = LOOKUP_PAIR.allowed
-SUBMIT = Limit("submit", 10, timedelta(hours=1))
+SUBMIT = Limit("submit", settings.HOTLINE_PORTAL_SUBMISSIONS_PER_HOUR, timedelta(hours=1))
 SUBMISSIONS_ALLOWED = SUBMIT.allowed
 LIMITS = (LOOKUP_PAIR, LOOKUP_NUMBER, LOOKUP_PHONE, LOOKUP_ADDRESS, SUBMIT)
 # Request types a resident may choose on the web; emergencies belong on the phone (110).

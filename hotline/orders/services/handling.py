@@ -290,7 +290,7 @@ def attachments_add(
         raise WrongState(_("工单已办结归档，不能再上传附件。"))
     if kind not in Attachment.Kind.values:
         raise InvalidInput(_("未知的附件类别。"))
-    types = check_uploads(uploads)
+    types = check_uploads(uploads, already=order.attachments.count())
     now = clock.now()
     saved = []
     for upload, content_type in zip(uploads, types, strict=True):

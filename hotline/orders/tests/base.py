@@ -24,7 +24,12 @@ MON_SEP_29 = "2025-09-29 09:00"
 # Thursday 9 Oct 2025, the first working day after the National Day holiday.
 THU_OCT_9 = "2025-10-09 10:00"
 
-PDF = b"%PDF-1.4\n" + b"0" * 64
+PDF = (  # the smallest PDF a strict reader parses (a PDF that cannot be parsed is refused)
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    b"xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n"
+    b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n110\n%%EOF\n"
+)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00" + b"\x00" * 64
 

@@ -8,6 +8,7 @@ from hotline.orders import services
 from hotline.orders.models import Action, Status
 from hotline.orders.rules import available_actions
 from hotline.orders.services import attachments_add, order_add_note
+from hotline.orders.tests.test_attachments import PDF  # a PDF that parses
 from hotline.testing import BaseTestCase
 
 
@@ -34,7 +35,7 @@ class ArchiveTests(BaseTestCase):
         with self.assertRaises(WrongState):
             order_add_note(order=order, actor=self.operator, text="补充说明")
         self.assertNotIn(Action.ATTACH, available_actions(self.operator, order))
-        pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        pdf = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
         with self.assertRaises((WrongState, NotAllowed)):
             attachments_add(order=order, actor=self.operator, uploads=[pdf])
         self.assertFalse(order.attachments.exists())

@@ -8,7 +8,12 @@ from hotline.orders.models import Attachment, Order
 from hotline.testing import BaseTestCase
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n" + b"0" * 64
+PDF = (  # the smallest PDF a strict reader parses (a PDF that cannot be parsed is refused)
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    b"xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n"
+    b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n110\n%%EOF\n"
+)
 EXE = b"MZ\x90\x00" + b"\x00" * 64
 
 MEDIA = tempfile.mkdtemp(prefix="hotline-media-")

@@ -10,6 +10,7 @@ from hotline.orders import services
 from hotline.orders.forms.actions import ACTION_FORMS
 from hotline.orders.models import Action, Order
 from hotline.orders.rules import RULES, available_actions
+from hotline.orders.tests.test_attachments import PDF  # a PDF that parses
 from hotline.testing import BaseTestCase
 
 # Kinds of history event that record what happened to an order, not something a person
@@ -95,7 +96,7 @@ class RulesTableTests(BaseTestCase):
                     )
                     self.assertEqual(Action.NOTE in allowed, done)
                 with self.subTest(order=order.status, user=user.username, action="attach"):
-                    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+                    pdf = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
                     done = self.succeeds(
                         lambda u=user, o=order, f=pdf: services.attachments_add(
                             order=o, actor=u, uploads=[f]

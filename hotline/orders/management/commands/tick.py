@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from hotline.api.limits import purge as api_limits_purge
 from hotline.callbacks.services import callbacks_auto_close
 from hotline.incidents.services import incidents_escalate
 from hotline.orders.services import notify_due_soon
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             reminded = notify_due_soon()
             closed = callbacks_auto_close()
             portal_limits_purge()
+            api_limits_purge()
             escalated = incidents_escalate()
             counted = stats_refresh()
             quality_sample_draw_due()  # last week's quality sample, once (Art. 20)
