@@ -266,15 +266,15 @@ class NoBypassTests(AdminTestCase):
         root = self.fresh(root)
         self.assertFalse(root.has_perm("accounts.change_user"))
         self.client.force_login(root)
-        self.assertEqual(self.client.get("/admin/").status_code, 302)
-        self.assertEqual(self.client.get("/admin/accounts/user/").status_code, 302)
+        self.assertEqual(self.client.get("/admin/").status_code, 403)
+        self.assertEqual(self.client.get("/admin/accounts/user/").status_code, 403)
 
     def test_groups_and_per_user_permissions_grant_nothing(self):
         self.clerk.user_permissions.add(Permission.objects.get(codename="change_user"))
         clerk = self.fresh(self.clerk)
         self.assertFalse(clerk.has_perm("accounts.change_user"))
         self.client.force_login(clerk)
-        self.assertEqual(self.client.get("/admin/").status_code, 302)
+        self.assertEqual(self.client.get("/admin/").status_code, 403)
 
     def test_createsuperuser_is_refused(self):
         from django.core.exceptions import ValidationError

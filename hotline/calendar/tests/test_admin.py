@@ -85,4 +85,4 @@ class CalendarAdminTests(CalendarTestCase):
         outsider = User.objects.create_user("outsider", "o@example.org", "a-long-password-2")
         self.client.force_login(outsider)
         response = self.client.get(reverse("admin:calendar_calendarday_changelist"))
-        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response.status_code, 403)

@@ -42,7 +42,7 @@ class StorageTests(BaseTestCase):
         self.assertIn("张*反映", order.content)
         self.assertEqual(order.content_sealed, CONTENT)
         self.assertEqual(order.address_sealed, ADDRESS)
-        self.assertTrue(raw_column("orders_order", "content_sealed", order.pk).startswith("v1:"))
+        self.assertTrue(raw_column("orders_order", "content_sealed", order.pk).startswith("v2:k"))
 
     def test_an_order_without_personal_data_seals_nothing(self):
         order = self.reload(
@@ -192,7 +192,7 @@ class MigrationTests(BaseTestCase):
         Order.objects.filter(pk=order.pk).update(content=CONTENT, address=ADDRESS)
         services.order_reply(order=order, actor=self.handler_a, text="已办理")
         Reply.objects.filter(order=order).update(text=f"卡号{CARD}")
-        migration = import_module("hotline.orders.migrations.0023_sec_pii_mask_existing_texts")
+        migration = import_module("hotline.orders.migrations.0024_sec_pii_mask_existing_texts")
         for _run in range(2):
             migration.mask_existing(global_apps, None)
         order = self.reload(order)

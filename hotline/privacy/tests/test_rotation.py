@@ -120,6 +120,11 @@ class DiscoveryTests(RotationTestCase):
                 "confidential_title",
                 "confidential_address",
                 "confidential_content",
+                # The originals of texts that held personal numbers (privacy/text.py).
+                "content_sealed",
+                "address_sealed",
+                "title_sealed",
+                "answer_sealed",
             },
         )
         self.assertEqual(
@@ -131,6 +136,8 @@ class DiscoveryTests(RotationTestCase):
             "callbacks.MissedCall",
             "surveys.Target",
             "linkage.LinkageMessage",
+            "orders.Reply",
+            "orders.Note",
         ):
             self.assertIn(label, tables)
 

@@ -36,6 +36,12 @@ def at(text: str) -> datetime:
 class NovemberTestCase(BaseTestCase):
     orders: dict[str, Order]
 
+    def setUp(self) -> None:
+        super().setUp()
+        # People sign in at the tests' moment: a session opened at the real time would have
+        # been idle for days by NOW and be ended (accounts/sessions.py).
+        self.enterContext(clock.frozen_at(NOW))
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

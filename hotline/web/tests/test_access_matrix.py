@@ -35,10 +35,9 @@ from hotline.catalogue.services import catalogue_load
 from hotline.cti.models import Call
 from hotline.demo.generate import demo_load
 from hotline.incidents.models import Incident
-from hotline.knowledge.forms import ACTION_FORMS as KNOWLEDGE_ACTIONS
 from hotline.knowledge.models import Entry
+from hotline.knowledge.permissions import RULES as KNOWLEDGE_RULES
 from hotline.orders import services
-from hotline.orders.forms.actions import ACTION_FORMS
 from hotline.orders.models import UNIT_STATES, Assignment, Attachment, Channel, Order, Status, Urge
 from hotline.orders.rules import RULES, can_see, orders_visible_to, role_allows
 from hotline.quality.models import Check, Sample
@@ -74,7 +73,8 @@ MACHINE = ("linkage", "cti")
 OUTCOMES = {"✓", "403", "404", "401", "login"}
 # Routes reached only from the machine side or by the peer's own signature.
 API_PREFIXES = ("api-v1:", "linkage-")
-# Order actions that have their own route rather than `orders:act`.
+# Order actions that have their own route rather than `orders:act` (tried on an order on which
+# they apply); every other action of `orders.rules.RULES` is an `orders:act:<action>` row.
 OWN_ROUTE_ACTIONS = {
     "reveal": "orders:reveal",
     "attach": "orders:attach",
@@ -83,6 +83,16 @@ OWN_ROUTE_ACTIONS = {
     "assist_reply": "orders:assist",
     "written_reply": "orders:written-reply",
 }
+# Taken through a route whose row tries them on a fixed object: a contact record is a note's
+# kind, linking is offered while recording (intake), an urge is acknowledged by its own id.
+OTHER_ROUTE_ACTIONS = {
+    "contact": "orders:note",
+    "link": "orders:intake-related",
+    "urge_ack": "orders:urge-ack",
+}
+ACT_ACTIONS = sorted(set(RULES) - set(OWN_ROUTE_ACTIONS) - set(OTHER_ROUTE_ACTIONS))
+# Editing a knowledge entry has its own page; the other actions post to `knowledge:act`.
+KNOWLEDGE_ACTIONS = sorted(set(KNOWLEDGE_RULES) - {"edit"})
 
 
 @dataclass(frozen=True)
@@ -388,7 +398,10 @@ class AccessMatrixTests(TestCase):
         expanded = {
             r for r in routes if r not in {"orders:act", "knowledge:act", "incidents:action"}
         }
-        expanded |= {f"orders:act:{action}" for action in ACTION_FORMS}
+        expanded |= {f"orders:act:{action}" for action in ACT_ACTIONS}
+        for action, route in {**OWN_ROUTE_ACTIONS, **OTHER_ROUTE_ACTIONS}.items():
+            with self.subTest(action=action):
+                self.assertIn(route, listed, "an action without a route in the matrix")
         expanded |= {f"knowledge:act:{action}" for action in KNOWLEDGE_ACTIONS}
         expanded |= {f"incidents:action:{action}" for action in INCIDENT_ACTIONS}
         bare = {route for route in listed}
