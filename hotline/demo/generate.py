@@ -367,8 +367,11 @@ class DemoOrders:
                 return services.order_not_accept(order=order, actor=op, exclusion=exclusion)
             if target == "merged":
                 earlier = (
+                    # One the operator sees: never a confidential order of someone else (Art. 23).
                     Order.objects.filter(
-                        status__in=[Status.IN_PROGRESS, Status.DISPATCHED], lead_unit=unit
+                        status__in=[Status.IN_PROGRESS, Status.DISPATCHED],
+                        lead_unit=unit,
+                        is_confidential=False,
                     )
                     .exclude(pk=order.pk)
                     .first()
