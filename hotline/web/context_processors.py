@@ -13,7 +13,16 @@ from hotline.stats.rules import may_read_accountability, may_read_stats
 def platform(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     staff = user if isinstance(user, User) else None  # None: anonymous, or no user at all
+    if (
+        staff is not None
+        and staff.needs_second_factor
+        and not getattr(staff, "is_verified", lambda: True)()
+    ):
+        # Signed in by password only: nothing of the platform (navigation, alarms, incident
+        # titles) until the code is passed (accounts/middleware.py SecondFactorMiddleware).
+        staff = None
     return {
+        "SIGNED_IN": staff is not None,
         "HOTLINE_NAME": settings.HOTLINE_NAME,
         # The navigation's links to capabilities with their own rules of who may see them.
         "NAV_INCIDENTS": staff is not None and may_see_incidents(staff),

@@ -106,6 +106,23 @@ class SecondFactorPerRoleTests(SignInCase):
         self.assertEqual(len(verified), 1)
         self.assertIsNotNone(SignInSession.objects.get(user=self.reviewer).verified_at)
 
+    def test_the_code_page_shows_nothing_of_the_platform_before_the_code(self):
+        """Signed in by password only, a person sees no navigation, alarm strip or incident
+        banner (titles of major incidents): only the code step and signing out."""
+        for user in (self.reviewer, self.lead):
+            with self.subTest(user=user.username):
+                otp_device(user)
+                self.client.logout()
+                self.sign_in(user)
+                page = self.client.get(OTP_URL)
+                self.assertContains(page, "动态口令")
+                self.assertNotContains(page, 'aria-label="主导航"')
+                self.assertNotContains(page, 'id="alarms"')
+                self.assertNotContains(page, 'href="/orders/"')
+                self.assertContains(page, "退出")
+                self.code(otp_next_code(user))
+                self.assertContains(self.client.get("/"), 'aria-label="主导航"')
+
     def test_next_is_kept_through_the_code_step_but_never_off_site(self):
         otp_device(self.reviewer)
         self.sign_in(self.reviewer)
