@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Generic, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,6 +18,7 @@ from hotline.orders.models import OrderEvent
 # nothing and shows nothing to anyone else.
 REVEAL_SHOWN_FOR = timedelta(minutes=10)
 PAGE_SIZE = 50
+Row = TypeVar("Row", AuditEntry, OrderEvent)
 
 
 def revealed_recently(*, actor: User, target: str, now: datetime | None = None) -> bool:
@@ -43,11 +45,21 @@ class AuditFilter:
 
 
 @dataclass(frozen=True)
-class AuditPage:
-    rows: list[AuditEntry] | list[OrderEvent]
+class AuditPage(Generic[Row]):
+    rows: list[Row]
     number: int
     has_previous: bool
     has_next: bool
+
+
+def _page(rows: QuerySet[Row], page: int) -> AuditPage[Row]:
+    """One page of `rows`, read without counting them all."""
+    page = max(1, page)
+    start = (page - 1) * PAGE_SIZE
+    found = list(rows[start : start + PAGE_SIZE + 1])
+    return AuditPage(
+        rows=found[:PAGE_SIZE], number=page, has_previous=page > 1, has_next=len(found) > PAGE_SIZE
+    )
 
 
 def _local_midnight(day: date) -> datetime:
@@ -100,19 +112,14 @@ def order_events(*, user: User, filters: AuditFilter) -> QuerySet[OrderEvent]:
     return qs.order_by("-at", "-pk")
 
 
-def audit_page(*, user: User, filters: AuditFilter, page: int, kind: str = "entries") -> AuditPage:
-    """One page of `audit_entries` (or, for `kind="orders"`, of `order_events`), read without
-    counting the whole trail."""
-    page = max(1, page)
-    start = (page - 1) * PAGE_SIZE
-    select = order_events if kind == "orders" else audit_entries
-    rows = list(select(user=user, filters=filters)[start : start + PAGE_SIZE + 1])
-    return AuditPage(
-        rows=rows[:PAGE_SIZE],
-        number=page,
-        has_previous=page > 1,
-        has_next=len(rows) > PAGE_SIZE,
-    )
+def audit_page(*, user: User, filters: AuditFilter, page: int) -> AuditPage[AuditEntry]:
+    """One page of `audit_entries`."""
+    return _page(audit_entries(user=user, filters=filters), page)
+
+
+def order_event_page(*, user: User, filters: AuditFilter, page: int) -> AuditPage[OrderEvent]:
+    """One page of `order_events`."""
+    return _page(order_events(user=user, filters=filters), page)
 
 
 @dataclass(frozen=True)

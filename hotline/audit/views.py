@@ -1,6 +1,8 @@
 """The audit trail page (/audit/): the auditor searches and reads it; nobody else sees it,
 the administrators included. Reading writes nothing."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from hotline.audit.display import entry_details
 from hotline.audit.forms import ENTRIES, AuditFilterForm
-from hotline.audit.selectors import AuditFilter, audit_page
+from hotline.audit.selectors import AuditFilter, audit_page, order_event_page
 from hotline.core.params import page_param
 from hotline.web.http import AuthenticatedRequest
 
@@ -31,22 +33,15 @@ def audit_trail_view(request: AuthenticatedRequest) -> HttpResponse:
         date_to=data.get("date_to"),
     )
     kind = data.get("kind") or ENTRIES
-    page = audit_page(
-        user=request.user, filters=filters, page=page_param(request.GET.get("page")), kind=kind
-    )
+    number = page_param(request.GET.get("page"))
+    context: dict[str, Any] = {"form": form, "kind": kind}
+    if kind == ENTRIES:
+        entries = audit_page(user=request.user, filters=filters, page=number)
+        context |= {"page": entries, "rows": [(e, entry_details(e)) for e in entries.rows]}
+    else:
+        events = order_event_page(user=request.user, filters=filters, page=number)
+        context |= {"page": events, "events": events.rows}
     keep = request.GET.copy()
     keep.pop("page", None)
-    return render(
-        request,
-        "audit/trail.html",
-        {
-            "form": form,
-            "page": page,
-            "kind": kind,
-            "rows": [(entry, entry_details(entry)) for entry in page.rows]
-            if kind == ENTRIES
-            else [],
-            "events": page.rows if kind != ENTRIES else [],
-            "query": keep.urlencode(),
-        },
-    )
+    context["query"] = keep.urlencode()
+    return render(request, "audit/trail.html", context)

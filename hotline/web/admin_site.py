@@ -3,7 +3,9 @@
 `is_staff` and `is_superuser` grant nothing here: who enters is `User.may_use_admin`, and what
 each may see and change is `User.has_perm`, from the roles (`accounts.roles.ADMIN_PERMISSIONS`)."""
 
+from collections.abc import Callable
 from functools import update_wrapper
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -11,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -33,7 +37,7 @@ class HotlineAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(getattr(request.user, "may_use_admin", False))
 
-    def admin_view(self, view, cacheable=False):  # type: ignore[no-untyped-def]
+    def admin_view(self, view: View, cacheable: bool = False) -> View:
         """A signed-in person without an administrator's role is refused (403), not sent to
         sign in again as someone else (docs/access-matrix.md)."""
         inner = super().admin_view(view, cacheable)
@@ -43,7 +47,7 @@ class HotlineAdminSite(admin.AdminSite):
                 raise PermissionDenied(_("系统配置只对系统管理员和安全管理员开放。"))
             return inner(request, *args, **kwargs)
 
-        return update_wrapper(guarded, inner)
+        return cast(View, update_wrapper(guarded, inner))
 
     def password_change(  # type: ignore[override]
         self, request: HttpRequest, extra_context: object = None
