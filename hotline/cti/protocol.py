@@ -2,11 +2,12 @@
 read into one. Anything else is refused with `invalid_input` (400), before any change."""
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, field_validator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import ErrorDetails
 
@@ -25,6 +26,18 @@ class CtiEventIn(Schema):
     agent: str = Field("", max_length=150)
     cause: Literal["", "normalClearing", "busy", "noAnswer", "cancel", "failed"] = ""
     recording: str = Field("", max_length=255)
+
+    @field_validator("at")
+    @classmethod
+    def _plausible_moment(cls, value: datetime) -> datetime:
+        """A real moment: an offset the world uses (±14 h) and a year in 2000–2099; anything
+        else (e.g. year 207 at -23:56, which PostgreSQL cannot store) is bad input."""
+        offset = value.utcoffset()
+        if offset is None or abs(offset) > timedelta(hours=14):
+            raise ValueError("offset out of range")
+        if not 2000 <= value.astimezone(UTC).year <= 2099:
+            raise ValueError("year out of range")
+        return value.astimezone(UTC)
 
     @property
     def citizen_number(self) -> str:

@@ -4,9 +4,13 @@ odd strings, missing fields) — and sends them through the WSGI application as 
 operator and as each machine account. No answer may be a server error, and every answer must
 match what the document promises (status codes documented, bodies of the documented shape)."""
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -19,6 +23,17 @@ from hotline.units.models import Unit
 pytestmark = pytest.mark.django_db
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def one_connection() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request, as in production;
+    inside a test's transaction it must stay open (Django's test client does the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -49,6 +49,11 @@ class EventEndpointTests(CtiTestCase):
             self.payload("newCall", direction="sideways"),
             self.payload("newCall", at="2026-12-01T10:00:00"),  # no offset
             self.payload("newCall", at="yesterday"),
+            # Moments no call happens at (schemathesis found the first one: a 500 on PostgreSQL).
+            self.payload("newCall", at="0207-02-28T00:05:57-23:56"),
+            self.payload("newCall", at="2026-12-01T10:00:00+15:00"),
+            self.payload("newCall", at="1999-12-31T23:59:59+08:00"),
+            self.payload("newCall", at="9999-12-31T23:59:59+14:00"),
             self.payload("newCall", call_id=""),
             self.payload("hangup", cause="lost"),
             {k: v for k, v in self.payload("newCall").items() if k != "call_id"},
