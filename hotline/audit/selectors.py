@@ -66,12 +66,9 @@ def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(0)))
 
 
-def audit_entries(*, user: User, filters: AuditFilter) -> QuerySet[AuditEntry]:
-    """The entries `user` may read that match `filters`, newest first: every entry for an
-    auditor (`User.may_read_audit_trail`), none for anyone else."""
-    if not user.is_authenticated or not user.may_read_audit_trail:
-        return AuditEntry.objects.none()
-    qs = AuditEntry.objects.select_related("actor")
+def _filtered(qs: QuerySet[Row], filters: AuditFilter, *, target: str) -> QuerySet[Row]:
+    """`qs` narrowed by the auditor's search, newest first; `target` is the field the
+    object's text is searched in."""
     if filters.actor:
         qs = qs.filter(
             Q(actor__username__iexact=filters.actor)
@@ -80,12 +77,20 @@ def audit_entries(*, user: User, filters: AuditFilter) -> QuerySet[AuditEntry]:
     if filters.action:
         qs = qs.filter(action=filters.action)
     if filters.target:
-        qs = qs.filter(target__icontains=filters.target)
+        qs = qs.filter(**{f"{target}__icontains": filters.target})
     if filters.date_from:
         qs = qs.filter(at__gte=_local_midnight(filters.date_from))
     if filters.date_to:
         qs = qs.filter(at__lt=_local_midnight(filters.date_to + timedelta(days=1)))
     return qs.order_by("-at", "-pk")
+
+
+def audit_entries(*, user: User, filters: AuditFilter) -> QuerySet[AuditEntry]:
+    """The entries `user` may read that match `filters`, newest first: every entry for an
+    auditor (`User.may_read_audit_trail`), none for anyone else."""
+    if not user.is_authenticated or not user.may_read_audit_trail:
+        return AuditEntry.objects.none()
+    return _filtered(AuditEntry.objects.select_related("actor"), filters, target="target")
 
 
 def order_events(*, user: User, filters: AuditFilter) -> QuerySet[OrderEvent]:
@@ -95,21 +100,8 @@ def order_events(*, user: User, filters: AuditFilter) -> QuerySet[OrderEvent]:
     auditable). `target` is part of an order number."""
     if not user.is_authenticated or not user.may_read_audit_trail:
         return OrderEvent.objects.none()
-    qs = OrderEvent.objects.select_related("actor", "actor_unit", "order")
-    if filters.actor:
-        qs = qs.filter(
-            Q(actor__username__iexact=filters.actor)
-            | Q(actor__display_name__icontains=filters.actor)
-        )
-    if filters.action:
-        qs = qs.filter(action=filters.action)
-    if filters.target:
-        qs = qs.filter(order__number__icontains=filters.target)
-    if filters.date_from:
-        qs = qs.filter(at__gte=_local_midnight(filters.date_from))
-    if filters.date_to:
-        qs = qs.filter(at__lt=_local_midnight(filters.date_to + timedelta(days=1)))
-    return qs.order_by("-at", "-pk")
+    events = OrderEvent.objects.select_related("actor", "actor_unit", "order")
+    return _filtered(events, filters, target="order__number")
 
 
 def audit_page(*, user: User, filters: AuditFilter, page: int) -> AuditPage[AuditEntry]:
