@@ -144,15 +144,7 @@ def otp_verify(*, request: HttpRequest, token: str) -> Result:
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     result = _check(request, device, token, stage="verify")
     if result.ok:
-        otp_login(request, device)
-        _mark_verified(request)
-        audit_record(
-            actor=user,
-            action=AuditEntry.Action.OTP_VERIFIED,
-            target=f"account:{user.username}",
-            reason=_("动态口令验证通过"),
-            session=_row(request),
-        )
+        _verified(request, device, AuditEntry.Action.OTP_VERIFIED, _("动态口令验证通过"))
     return result
 
 
@@ -176,16 +168,22 @@ def otp_enrol_confirm(*, request: HttpRequest, token: str) -> Result:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        otp_login(request, device)
-        _mark_verified(request)
-        audit_record(
-            actor=user,
-            action=AuditEntry.Action.OTP_ENROLLED,
-            target=f"account:{user.username}",
-            reason=_("本人绑定动态口令"),
-            session=_row(request),
-        )
+        _verified(request, device, AuditEntry.Action.OTP_ENROLLED, _("本人绑定动态口令"))
     return result
+
+
+def _verified(request: HttpRequest, device: TOTPDevice, action: str, reason: str) -> None:
+    """The session passed its code on `device`: marked verified, and recorded as `action`."""
+    user: User = request.user  # type: ignore[assignment]
+    otp_login(request, device)
+    _mark_verified(request)
+    audit_record(
+        actor=user,
+        action=action,
+        target=f"account:{user.username}",
+        reason=reason,
+        session=_row(request),
+    )
 
 
 def _mark_verified(request: HttpRequest) -> None:
