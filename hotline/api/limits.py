@@ -5,37 +5,33 @@ HOTLINE_API_REQUESTS_PER_WINDOW requests in HOTLINE_API_WINDOW_SECONDS; past it 
 Counted in the database (`ApiCounter`), not in a cache: the project runs on SQLite or PostgreSQL
 with several processes and no cache server; Django's database cache does not increment
 atomically (django-ratelimit refuses it for that reason, check django_ratelimit.E003), while one
-conditional UPDATE does. 等保 level 3, GB/T 22239-2019 8.1.3.x resource control."""
+conditional UPDATE does (`core.limits.counter_take`, shared with the portal). 等保 level 3, GB/T 22239-2019 8.1.3.x resource control."""
 
 import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from hotline import clock
 from hotline.accounts.models import User
 from hotline.api.models import ApiCounter
 from hotline.core.errors import DomainError
+from hotline.core.limits import counter_take
 
 
 def take(account: str, *, now: datetime | None = None) -> datetime | None:
     """Count one request of `account`, or say when one may be made again (nothing counted)."""
     now = now or clock.now()
-    window = timedelta(seconds=settings.HOTLINE_API_WINDOW_SECONDS)
-    allowed = settings.HOTLINE_API_REQUESTS_PER_WINDOW
     with transaction.atomic():
-        rows = ApiCounter.objects.filter(account=account)
-        ApiCounter.objects.bulk_create(
-            [ApiCounter(account=account, count=0, started_at=now)], ignore_conflicts=True
+        return counter_take(
+            ApiCounter,
+            key={"account": account},
+            allowed=settings.HOTLINE_API_REQUESTS_PER_WINDOW,
+            window=timedelta(seconds=settings.HOTLINE_API_WINDOW_SECONDS),
+            now=now,
         )
-        rows.filter(started_at__lte=now - window).update(count=0, started_at=now)
-        if rows.filter(count__lt=allowed).update(count=F("count") + 1):
-            return None
-        started = rows.values_list("started_at", flat=True).first() or now
-    return started + window
 
 
 def purge(*, now: datetime | None = None) -> int:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from hotline import clock
 from hotline.catalogue.models import Category, RequestType
 from hotline.core.errors import DomainError
+from hotline.core.limits import counter_take
 from hotline.orders.attachments import check_uploads
 from hotline.orders.models import Channel, Order, Status
 from hotline.orders.services import attachments_add, order_create
@@ -88,22 +89,14 @@ def _key(scope: str, *parts: str) -> str:
 
 
 def _take(limit: Limit, key: str, now: datetime) -> datetime | None:
-    """Count one attempt on `key`, or say when one may be made again (nothing counted).
-
-    The last statement is one conditional UPDATE: under concurrency the database lets each
-    increment through only while the count is below the limit (PostgreSQL re-checks the
-    condition on the row it waited for; SQLite runs one writer at a time). Called inside a
-    transaction, the row stays locked until it ends."""
-    rows = PortalCounter.objects.filter(scope=limit.scope, key=key)
-    PortalCounter.objects.bulk_create(
-        [PortalCounter(scope=limit.scope, key=key, count=0, started_at=now)],
-        ignore_conflicts=True,
+    """Count one attempt on `key`, or say when one may be made again (nothing counted)."""
+    return counter_take(
+        PortalCounter,
+        key={"scope": limit.scope, "key": key},
+        allowed=limit.allowed,
+        window=limit.window,
+        now=now,
     )
-    rows.filter(started_at__lte=now - limit.window).update(count=0, started_at=now)
-    if rows.filter(count__lt=limit.allowed).update(count=F("count") + 1):
-        return None
-    started = rows.values_list("started_at", flat=True).first() or now
-    return started + limit.window
 
 
 def _give_back(limit: Limit, key: str) -> None:
