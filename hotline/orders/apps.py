@@ -26,3 +26,15 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_search_index_install, sender=self)
+        # The digests of numbers written in orders' texts follow key rotation (issue 13).
+        from hotline.orders import personal_text
+        from hotline.privacy.rotation import KeptDigests, kept_digests_register
+
+        kept_digests_register(
+            KeptDigests(
+                label="orders.NumberDigest",
+                rotate_batch=personal_text.number_digests_rotate,
+                unrotated=personal_text.number_digests_unrotated,
+                retire=personal_text.number_digests_retire,
+            )
+        )

@@ -8,7 +8,12 @@ with compare-and-swap (a row the site changed meanwhile is left as the site wrot
 the current key already) and advances `RotationProgress`, so a rotation stopped anywhere
 continues where the last batch committed. A value already under the current key and cipher
 is skipped. While a rotation runs, look-ups match a number's digest under every key of the
-ring (`phone_digests`), so they find old and new rows alike.
+ring (`phone_digests`, `number_digests`), so they find old and new rows alike.
+
+Digests kept of numbers found inside sealed texts (`orders.NumberDigest`, issue 13) are not
+beside one sealed value: their app registers them (`KeptDigests`). Rotating the personal ring
+adds their digests under the new key in resumable batches, keeping the old ones, which
+`retire` removes with the old key once every number has its new digest.
 """
 
 import base64
@@ -157,6 +162,76 @@ def rewrite_batch(table: SealedTable, rows: list[tuple[Any, ...]], *, ring: str)
     return rewritten
 
 
+# (after id, batch size) → (the batch's last id, or None when no row is left; rows done)
+Step = Callable[[int, int], tuple[int | None, int]]
+
+
+@dataclass(frozen=True)
+class KeptDigests:
+    """Keyed digests an app keeps of numbers it finds in sealed texts, not in a column beside
+    one sealed value (`orders.NumberDigest`: the numbers written in an order's texts; issue
+    13 "Keys"). `sealed_tables` cannot pair them, so the app registers them
+    (`kept_digests_register`, from its `AppConfig.ready`); rotating the personal ring adds
+    their digests under the new key, in batches recorded in `RotationProgress` under `label`,
+    and `retire` removes those made with the retired key."""
+
+    label: str
+    rotate_batch: Step  # add the current key's digests of one batch, keeping the older ones
+    unrotated: Callable[[], int]  # how many still have no digest under the current key
+    retire: Callable[[str], int]  # remove those made with a key; returns how many
+
+
+KEPT_DIGESTS: list[KeptDigests] = []
+
+
+def kept_digests_register(kept: KeptDigests) -> None:
+    if all(k.label != kept.label for k in KEPT_DIGESTS):
+        KEPT_DIGESTS.append(kept)
+
+
+def _table_step(table: SealedTable, *, ring: str) -> Step:
+    def step(after: int, limit: int) -> tuple[int | None, int]:
+        rows = _raw_rows(table, after=after, limit=limit)
+        if not rows:
+            return None, 0
+        return rows[-1][0], rewrite_batch(table, rows, ring=ring)
+
+    return step
+
+
+def _advance(
+    label: str,
+    step: Step,
+    *,
+    ring: str,
+    target: str,
+    batch_size: int,
+    report: Callable[[str], None],
+    done_as: str,
+) -> int:
+    """Run `step` batch by batch from where `RotationProgress` of (`ring`, `target`,
+    `label`) stopped; each batch and its progress commit together."""
+    progress, _created = RotationProgress.objects.get_or_create(ring=ring, kid=target, table=label)
+    if progress.finished_at is not None:
+        return 0
+    total = 0
+    while True:
+        with transaction.atomic():
+            last, done = step(progress.last_pk, batch_size)
+            if last is None:
+                progress.finished_at = timezone.now()
+                progress.save(update_fields=["finished_at"])
+                break
+            progress.last_pk = last
+            progress.rewritten += done
+            progress.save(update_fields=["last_pk", "rewritten"])
+        total += done
+        report(
+            f"{label}: up to id {progress.last_pk}, {progress.rewritten} {done_as} under {target}"
+        )
+    return total
+
+
 @dataclass
 class RotationResult:
     ring: str
@@ -188,26 +263,26 @@ def rotate(
             )
             report(f"Pass {attempt + 1}: {remaining} values were written under an older key.")
         for table in sealed_tables():
-            progress, _created = RotationProgress.objects.get_or_create(
-                ring=ring, kid=target, table=table.label
+            total += _advance(
+                table.label,
+                _table_step(table, ring=ring),
+                ring=ring,
+                target=target,
+                batch_size=batch_size,
+                report=report,
+                done_as="rows re-sealed",
             )
-            if progress.finished_at is not None:
-                continue
-            while True:
-                with transaction.atomic():
-                    rows = _raw_rows(table, after=progress.last_pk, limit=batch_size)
-                    if not rows:
-                        progress.finished_at = timezone.now()
-                        progress.save(update_fields=["finished_at"])
-                        break
-                    done = rewrite_batch(table, rows, ring=ring)
-                    progress.last_pk = rows[-1][0]
-                    progress.rewritten += done
-                    progress.save(update_fields=["last_pk", "rewritten"])
-                total += done
-                report(
-                    f"{table.label}: up to id {progress.last_pk}, "
-                    f"{progress.rewritten} rows re-sealed under {target}"
+        if ring == PERSONAL:
+            # The digests kept of numbers in sealed texts are made with the personal key.
+            for kept in KEPT_DIGESTS:
+                total += _advance(
+                    kept.label,
+                    kept.rotate_batch,
+                    ring=ring,
+                    target=target,
+                    batch_size=batch_size,
+                    report=report,
+                    done_as="digests added",
                 )
         remaining = stale_values(ring=ring)
         if not remaining:
@@ -334,13 +409,26 @@ def retire(*, kid: str) -> None:
             raise RotationError(
                 f"{digests} phone digests were made with {kid}: run `hotline datakey rotate` first."
             )
+        for kept in KEPT_DIGESTS:
+            missing = kept.unrotated()
+            if missing:
+                raise RotationError(
+                    f"{missing} {kept.label} digests are not yet made with {current.current}: "
+                    "run `hotline datakey rotate` first."
+                )
+        # Every number has its digest under the current key: those made with `kid`, kept
+        # for the search while the rotation ran, go with the key.
+        for kept in KEPT_DIGESTS:
+            kept.retire(kid)
     keys = {k: v for k, v in current.keys.items() if k != kid}
     write_ring(KeyRing(name=ring, keys=keys, current=current.current, source=current.source), path)
 
 
 __all__ = [
+    "KeptDigests",
     "RotationError",
     "add_key",
+    "kept_digests_register",
     "retire",
     "rotate",
     "sealed_tables",

@@ -318,10 +318,11 @@ def text_numbers(text: str) -> set[str]:
     return values
 
 
-def number_digest(value: str) -> str:
+def number_digest(value: str, *, kid: str | None = None) -> str:
     """The keyed digest of a number found in text (`text_numbers`): equal numbers, equal
-    digests; the number itself is never stored beside it."""
-    return keyed_digest(value, purpose="text-number")
+    digests; the number itself is never stored beside it. Under the personal ring's current
+    key, or key `kid` (what `hotline datakey retire` looks for; docs/keys.md)."""
+    return keyed_digest(value, purpose="text-number", kid=kid)
 
 
 def number_digests(value: str) -> list[str]:

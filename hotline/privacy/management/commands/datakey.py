@@ -28,6 +28,7 @@ from hotline.privacy.crypto import (
 from hotline.privacy.models import RotationProgress
 from hotline.privacy.rotation import (
     DEFAULT_BATCH,
+    KEPT_DIGESTS,
     RotationError,
     add_key,
     retire,
@@ -128,6 +129,14 @@ class Command(BaseCommand):
                     + (f" ({detail})" if detail else "")
                     + missing
                 )
+            if ring == PERSONAL:
+                # Digests of numbers in texts (issue 13) still only under an older key.
+                for kept in KEPT_DIGESTS:
+                    if unrotated := kept.unrotated():
+                        self.stdout.write(
+                            f"  {kept.label}: {unrotated} digests not yet made with "
+                            f"{current.current} (run `hotline datakey rotate`)"
+                        )
         for label, per_key in counts.items():
             if per_key:
                 parts = ", ".join(f"{k} {c}: {n}" for (k, c), n in sorted(per_key.items()))
