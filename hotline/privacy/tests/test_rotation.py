@@ -317,3 +317,151 @@ class RotateTests(RotationTestCase):
             [o.is_confidential for o in orders_from_phone(user=self.reviewer, phone=PHONES[0])],
             [True],
         )
+
+
+def id_number(first17: str = "11010519491231002") -> str:
+    from hotline.privacy.text import id_check_character
+
+    return first17 + id_check_character(first17)
+
+
+def card_number(first18: str = "622202020011234567") -> str:
+    from hotline.privacy.text import luhn_valid
+
+    return next(first18 + d for d in "0123456789" if luhn_valid(first18 + d))
+
+
+class NumberDigestRotationTests(RotationTestCase):
+    """The digests of personal numbers written in orders' texts (`orders.NumberDigest`,
+    issue 13) follow the rotation of the personal ring: the list's search keeps finding an
+    order by a full number before, during (half-rotated), after the rotation and after the
+    old key is retired; a confidential order's texts, sealed under the other ring, too."""
+
+    ID = id_number()
+    SECOND_PHONE = "13955556666"
+    CARD = card_number()
+    NOTE_PHONE = "13677778888"
+
+    def build_texts(self, orders: int = 12) -> dict[str, set[int]]:
+        from hotline.orders import services
+
+        expected: dict[str, set[int]] = {n: set() for n in (self.ID, self.SECOND_PHONE)}
+        expected |= {self.CARD: set(), self.NOTE_PHONE: set()}
+        for i in range(orders):
+            content = f"身份证号{self.ID}，另一个电话{self.SECOND_PHONE}，小区门口违建。"
+            if i % 3 == 0:
+                order = self.in_progress_order(content=content, caller_phone=PHONES[i % 2])
+                services.order_reply(
+                    order=order, actor=self.handler_a, text=f"退款已转入卡号{self.CARD}。"
+                )
+                services.order_add_note(
+                    order=order, actor=self.handler_a, text=f"联系手机{self.NOTE_PHONE}"
+                )
+                expected[self.CARD].add(order.pk)
+                expected[self.NOTE_PHONE].add(order.pk)
+            else:
+                order = self.create_order(content=content, is_confidential=i % 4 == 1)
+            expected[self.ID].add(order.pk)
+            expected[self.SECOND_PHONE].add(order.pk)
+        self.assertTrue(Order.objects.filter(is_confidential=True).exists())
+        return expected
+
+    def assert_found(self, expected: dict[str, set[int]]) -> None:
+        from hotline.orders.selectors import OrderFilter, order_list
+
+        for number, pks in expected.items():
+            found = set(
+                order_list(user=self.reviewer, filters=OrderFilter(q=number)).values_list(
+                    "pk", flat=True
+                )
+            )
+            self.assertEqual(found, pks, number)
+
+    def test_found_by_numbers_in_texts_after_rotate_and_retire(self):
+        expected = self.build_texts()
+        self.assert_found(expected)
+        call_command("datakey", "rotate", stdout=io.StringIO())
+        self.assert_found(expected)
+        call_command("datakey", "retire", "k1", stdout=io.StringIO())
+        self.assertEqual(list(key_ring(PERSONAL).keys), ["k2"])
+        self.assert_found(expected)
+        # The digests made with k1 went with it: one digest per order and number is left.
+        from hotline.orders.models import NumberDigest
+
+        self.assertEqual(NumberDigest.objects.count(), sum(len(p) for p in expected.values()))
+
+    def test_interrupted_rotation_of_number_digests_resumes_and_search_holds_throughout(self):
+        import dataclasses
+
+        from hotline.orders.models import NumberDigest
+
+        expected = self.build_texts()
+        before = NumberDigest.objects.count()
+        self.assertEqual(add_key(ring=PERSONAL), "k2")
+        self.assert_found(expected)  # a new key, nothing rotated: the k1 digests match
+
+        (kept,) = rotation.KEPT_DIGESTS
+        calls = {"n": 0}
+
+        def crash_in_the_third_batch(after, limit):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                kept.rotate_batch(after, max(1, limit // 2))  # half a batch written …
+                raise Crash  # … then the process dies: the batch's transaction rolls back
+            return kept.rotate_batch(after, limit)
+
+        crashing = dataclasses.replace(kept, rotate_batch=crash_in_the_third_batch)
+        with (
+            mock.patch.object(rotation, "KEPT_DIGESTS", [crashing]),
+            self.assertRaises(Crash),
+        ):
+            rotate(ring=PERSONAL, batch_size=4)
+
+        progress = RotationProgress.objects.get(
+            ring=PERSONAL, kid="k2", table="orders.NumberDigest"
+        )
+        self.assertIsNone(progress.finished_at)
+        pks = list(Order.objects.order_by("pk").values_list("pk", flat=True))
+        self.assertEqual(progress.last_pk, pks[7])
+        self.assertGreater(NumberDigest.objects.count(), before)  # two batches' digests added
+        self.assert_found(expected)  # during: some orders under k1 and k2, the others k1 only
+        self.assertNotIn("k1", self.keys_in_use())  # every sealed value is under k2 already …
+        with self.assertRaisesMessage(RotationError, "orders.NumberDigest digests are not yet"):
+            retire(kid="k1")  # … but not every number's digest
+        out = io.StringIO()
+        call_command("datakey", "status", stdout=out)
+        self.assertIn("Rotation to k2 unfinished: orders.NumberDigest", out.getvalue())
+        self.assertIn("orders.NumberDigest: ", out.getvalue())
+
+        out = io.StringIO()
+        call_command("datakey", "rotate", "--batch-size", "4", stdout=out)
+        self.assertIn("Continuing the rotation of the personal key ring to k2", out.getvalue())
+        self.assertIn("orders.NumberDigest: up to id", out.getvalue())
+        self.assertEqual(list(key_ring(PERSONAL).keys), ["k1", "k2"])
+        self.assert_found(expected)  # after
+        out = io.StringIO()
+        call_command("datakey", "status", stdout=out)
+        self.assertNotIn("unfinished", out.getvalue())
+        self.assertNotIn("orders.NumberDigest", out.getvalue())
+
+        retire(kid="k1")
+        self.assert_found(expected)
+
+    def test_a_confidential_orders_numbers_follow_both_rings(self):
+        order = self.create_order(
+            content=f"身份证号{self.ID}，另一个电话{self.SECOND_PHONE}", is_confidential=True
+        )
+        self.assertTrue(self.raw("orders_order", "content_sealed", order.pk).startswith("v2:c1:"))
+        expected = {self.ID: {order.pk}, self.SECOND_PHONE: {order.pk}}
+        self.assert_found(expected)
+        add_key(ring=CONFIDENTIAL)
+        rotate(ring=CONFIDENTIAL)  # the digests are the personal ring's: nothing to redo
+        self.assert_found(expected)
+        add_key(ring=PERSONAL)
+        # The caller's phone digest refuses first; once rotated, the text's numbers hold.
+        with self.assertRaisesMessage(RotationError, "made with k1"):
+            retire(kid="k1")
+        rotate(ring=PERSONAL)
+        retire(kid="k1")
+        self.assertTrue(self.raw("orders_order", "content_sealed", order.pk).startswith("v2:c2:"))
+        self.assert_found(expected)
