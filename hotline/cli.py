@@ -13,6 +13,9 @@ def main() -> None:
     if sys.argv[1:2] in (["demo"], ["linkage_simulator"]):
         # They run without a real 110 desk: its messages stay queued (settings, linkage checks).
         os.environ.setdefault("HOTLINE_DEMO", "1")
+    if len(sys.argv) > 1 and "-" in sys.argv[1] and not sys.argv[1].startswith("-"):
+        # `hotline triage-eval` is the command triage_eval (Python module names have no "-").
+        sys.argv[1] = sys.argv[1].replace("-", "_")
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hotline.orders",
     "hotline.linkage",
     "hotline.incidents",
+    "hotline.triage",
     "hotline.callbacks",
     "hotline.cti",
     "hotline.surveys",
@@ -301,6 +302,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # the demo writes var/data.key and var/confidential.key.
 HOTLINE_DATA_KEY = env_str("HOTLINE_DATA_KEY")
 HOTLINE_DATA_KEY_PATH = env_str("HOTLINE_DATA_KEY_PATH", str(VAR_DIR / "data.key"))
+# The installed triage model (issue 14): rebuilt from the shipped corpus where missing.
+HOTLINE_TRIAGE_MODEL_PATH = env_str(
+    "HOTLINE_TRIAGE_MODEL_PATH", str(VAR_DIR / "triage-model.pickle")
+)
 HOTLINE_CONFIDENTIAL_KEY = env_str("HOTLINE_CONFIDENTIAL_KEY")
 HOTLINE_CONFIDENTIAL_KEY_PATH = env_str(
     "HOTLINE_CONFIDENTIAL_KEY_PATH", str(VAR_DIR / "confidential.key")
