@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench triage-eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_deadline.py
 	$(BIN)/python bench/bench_knowledge.py
 	$(BIN)/python bench/bench_orders.py --orders $(BENCH_ORDERS)
+
+# Triage figures (docs/triage.md) on the labelled development file and on the team's unseen
+# set; fails when emergency recall is below 98% (issue 14). TRIAGE_DEV names another file.
+TRIAGE_DEV ?= $(firstword $(wildcard ../shared/catalogue/triage-dev.jsonl /work/shared/catalogue/triage-dev.jsonl))
+triage-eval: $(VENV)/.installed
+	@test -n "$(TRIAGE_DEV)" || { echo "triage-dev.jsonl not found: set TRIAGE_DEV=path"; exit 1; }
+	HOTLINE_DEMO=1 HOTLINE_VAR_DIR=$$(mktemp -d) $(BIN)/hotline triage-eval $(TRIAGE_DEV)
+	HOTLINE_DEMO=1 HOTLINE_VAR_DIR=$$(mktemp -d) $(BIN)/hotline triage-eval hotline/triage/holdout/unseen.jsonl
 
 clean:
 	rm -rf $(VENV) var

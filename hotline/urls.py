@@ -13,6 +13,7 @@ urlpatterns = [
     path("callbacks/", include("hotline.callbacks.urls")),
     path("cti/", include("hotline.cti.urls")),
     path("incidents/", include("hotline.incidents.urls")),
+    path("triage/", include("hotline.triage.urls")),
     path("quality/", include("hotline.quality.urls")),
     path("surveys/", include("hotline.surveys.urls")),
     path("audit/", include("hotline.audit.urls")),

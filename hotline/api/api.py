@@ -21,6 +21,7 @@ from hotline.orders.models import Channel, Order
 from hotline.orders.rules import RECORDERS
 from hotline.orders.selectors import OrderFilter, order_get_for_user, order_history, order_list
 from hotline.releases.api import router as releases_router
+from hotline.triage.api import router as triage_router
 from hotline.units.models import Place
 from hotline.web.http import AuthenticatedRequest
 
@@ -43,6 +44,7 @@ api = NinjaAPI(
 api.add_router("/cti", cti_router)
 # Data release (Art. 24): the API's bulk read is an approved export (hotline/releases/api.py).
 api.add_router("/releases", releases_router)
+api.add_router("/triage", triage_router)
 
 
 @api.exception_handler(DomainError)

@@ -1,5 +1,6 @@
 """Reading orders. Every function takes the user and returns only what that user may see."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +33,8 @@ from hotline.orders.search_text import likeness
 from hotline.privacy.personal import phone_digests
 from hotline.privacy.text import number_digests, query_numbers, text_mask
 from hotline.units.models import Unit
+
+logger = logging.getLogger(__name__)
 
 LIST_RELATED = ("request_type", "category", "lead_unit", "place")
 
@@ -230,6 +233,18 @@ RELATED_POOL = 60
 RELATED_THRESHOLD = 2.5
 
 
+def content_likeness(a: str, b: str) -> float:
+    """How alike two requests' texts are: by the triage model, which reads the same matter in
+    other words (issue 14), or where it cannot be used, by their words alone."""
+    from hotline.triage.services import triage_likeness  # triage builds on the orders core
+
+    try:
+        return triage_likeness(a, b)
+    except Exception:  # noqa: BLE001 — a look-up; never in the way of recording the call
+        logger.exception("triage likeness unavailable")
+        return likeness(a, b)
+
+
 def related_candidates(
     *,
     user: User,
@@ -276,7 +291,7 @@ def related_candidates(
             reasons.append((2, _("同一地点")))
         if category_id and order.category_id == category_id:
             reasons.append((2, _("同类事项")))
-        text = likeness(content, f"{order.title} {order.content}") if content else 0.0
+        text = content_likeness(content, f"{order.title} {order.content}") if content else 0.0
         if text >= 0.2:
             reasons.append((4 * text, _("内容相似 %(p)d%%") % {"p": round(100 * text)}))
         where = likeness(address, order.address) if address and order.address else 0.0

@@ -8,6 +8,7 @@ from hotline.quality.rules import may_enter as may_enter_quality
 from hotline.releases.rules import may_decide as may_decide_releases
 from hotline.releases.rules import may_use as may_use_releases
 from hotline.stats.rules import may_read_accountability, may_read_stats
+from hotline.triage.access import may_read_acceptance
 
 
 def platform(request: HttpRequest) -> dict:
@@ -30,6 +31,7 @@ def platform(request: HttpRequest) -> dict:
         "NAV_STATS": staff is not None and may_read_stats(staff),
         "NAV_ACCOUNTABILITY": staff is not None and may_read_accountability(staff),
         "NAV_QUALITY": staff is not None and may_enter_quality(staff),
+        "NAV_TRIAGE": staff is not None and may_read_acceptance(staff),
         "NAV_RELEASES": staff is not None and may_use_releases(staff),
         "NAV_RELEASE_QUEUE": staff is not None and may_decide_releases(staff),
     }

@@ -13,6 +13,7 @@ from hotline.orders.services import notify_due_soon
 from hotline.portal.services import portal_limits_purge
 from hotline.quality.services import quality_sample_draw_due
 from hotline.stats.counting import stats_refresh
+from hotline.triage.services import triage_train_due
 
 
 class Command(BaseCommand):
@@ -35,9 +36,11 @@ class Command(BaseCommand):
             escalated = incidents_escalate()
             counted = stats_refresh()
             quality_sample_draw_due()  # last week's quality sample, once (Art. 20)
+            trained = triage_train_due()  # the weekly retraining of triage (issue 14)
             self.stdout.write(
                 f"due-soon reminders: {reminded} orders; closed by callback rule: {closed}; "
-                f"incident alerts escalated: {escalated}; statistics days counted: {counted}"
+                f"incident alerts escalated: {escalated}; statistics days counted: {counted}; "
+                f"triage retrained: {'no' if trained is None else trained.training.version}"
             )
             if every <= 0:
                 return

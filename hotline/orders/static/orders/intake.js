@@ -44,6 +44,37 @@
       document.querySelectorAll("#exclusion-scripts .script").forEach((p) => { p.hidden = p.dataset.exclusion !== e.target.value; });
     }
   });
+  // 采用建议: the triage panel's suggestion fills the fields; the operator still decides and
+  // may change any of them (issue 14).
+  function setValue(name, value) {
+    const field = form.querySelector(`[name=${name}]`);
+    if (!field || !value) return;
+    field.value = value;
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  document.addEventListener("click", (e) => {
+    const button = e.target.closest("#triage-apply");
+    if (!button) return;
+    const d = button.dataset;
+    const type = d.type && form.querySelector(`input[name=request_type][value="${CSS.escape(d.type)}"]`);
+    if (type) { type.checked = true; type.dispatchEvent(new Event("change", { bubbles: true })); }
+    setValue("category", d.category);
+    if (d.situation || d.incident) {
+      if (emergencyBlock) emergencyBlock.open = true;
+      setValue("emergency_situation", d.situation);
+      setValue("major_incident", d.incident);
+    }
+    (d.lines || "").split(" ").filter(Boolean).forEach((line) => {
+      const box = form.querySelector(`input[name=rescue_lines][value="${CSS.escape(line)}"]`);
+      if (box && !box.checked) { box.checked = true; box.dispatchEvent(new Event("change", { bubbles: true })); }
+    });
+    if (d.exclusion) {
+      choose("not_accept");
+      const reason = form.querySelector(`input[name=exclusion][value="${CSS.escape(d.exclusion)}"]`);
+      if (reason) { reason.checked = true; reason.dispatchEvent(new Event("change", { bubbles: true })); }
+      else setValue("exclusion", d.exclusion);
+    }
+  });
   // Category filter: hide options that do not contain the typed text.
   const filter = document.getElementById("category-filter");
   const select = document.getElementById("id_category");
