@@ -9,3 +9,9 @@ application = get_wsgi_application()
 from hotline.linkage.checks import linkage_require  # noqa: E402
 
 linkage_require()
+
+# Load (or, on a first start, build) the triage model now, not inside the first request that
+# records an order (hotline/triage/store.py).
+from hotline.triage.store import triage_model  # noqa: E402
+
+triage_model()

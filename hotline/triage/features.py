@@ -1,11 +1,10 @@
 """The text model's features: jieba's words and word pairs, and character 1–3-grams, each
 weighed by TF-IDF; character n-grams catch what the dictionary does not know (place names,
-dialect, typing slips), words catch meaning across word order. The same vectors score how
-alike two requests read (duplicates, incidents)."""
+dialect, typing slips), words catch meaning across word order. The model scores how alike
+two requests read with them (model.py, `likeness`)."""
 
 import re
 
-import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -56,11 +55,3 @@ class TextVectors:
         cleaned = [clean(t) for t in texts]
         both = sparse.hstack([self.chars.transform(cleaned), self.words.transform(cleaned)])
         return normalize(both.tocsr())
-
-    def likeness(self, a: str, b: str) -> float:
-        """Cosine of the two texts' vectors, 0–1: 1 for the same words, high for the same
-        matter told in other words."""
-        if not a.strip() or not b.strip():
-            return 0.0
-        rows = self.transform([a, b])
-        return float(np.clip(rows[0].multiply(rows[1]).sum(), 0.0, 1.0))

@@ -314,10 +314,3 @@ class TriageModel:
         for name in self.catalogue.places_in(text):
             text = text.replace(name, " ")
         return text
-
-    def vector(self, texts: list[str]):
-        return self.vectors.transform(texts)
-
-
-def mean(values: list[float]) -> float:
-    return float(np.mean(values)) if values else 0.0

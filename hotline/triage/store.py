@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 FORMAT = "triage-3"
 _lock = threading.Lock()
 _loaded: TriageModel | None = None
+# The installed file's modification time when it was read: another process (the weekly
+# retraining in `hotline tick`, `hotline triage_train`) installs a new one by replacing it.
+_loaded_stamp: float | None = None
 
 
 def corpus_digest() -> str:
@@ -93,34 +96,46 @@ def model_from_corpus(rows: list[dict] | None = None, *, version: str = "") -> T
     return model
 
 
+def _stamp() -> float | None:
+    try:
+        return _path().stat().st_mtime
+    except OSError:
+        return None
+
+
 def triage_model() -> TriageModel:
-    """The model in use: loaded once per process — the installed file, or, where none fits,
-    one built from the shipped corpus (seconds) and installed for the next process."""
-    global _loaded
-    if _loaded is None:
+    """The model in use, kept per process: the installed file — read again when another
+    process has replaced it (one stat per call) — or, where no file fits, one built from the
+    shipped corpus (seconds) and installed for the next process."""
+    global _loaded, _loaded_stamp
+    if _loaded is None or _stamp() != _loaded_stamp:
         with _lock:
-            if _loaded is None:
-                model = model_read()
-                if model is None:
+            stamp = _stamp()
+            if _loaded is None or stamp != _loaded_stamp:
+                model = model_read() if stamp is not None else None
+                if model is None and _loaded is not None:
+                    model = _loaded  # a file that does not fit: keep the model in use
+                elif model is None:
                     model = model_from_corpus()
                     try:
                         model_write(model)
                     except OSError as exc:
                         logger.warning("triage model not saved: %s", exc)
-                _loaded = model
+                    stamp = _stamp()
+                _loaded, _loaded_stamp = model, stamp
     return _loaded
 
 
 def model_install(model: TriageModel) -> None:
     """Install `model` for this process and the next ones."""
-    global _loaded
+    global _loaded, _loaded_stamp
     model_write(model)
     with _lock:
-        _loaded = model
+        _loaded, _loaded_stamp = model, _stamp()
 
 
 def model_forget() -> None:
     """Read the file again at the next use (after another process installed a model)."""
-    global _loaded
+    global _loaded, _loaded_stamp
     with _lock:
-        _loaded = None
+        _loaded, _loaded_stamp = None, None

@@ -4,6 +4,7 @@ acceptance page, the retraining and the model file's signature."""
 
 import io
 import json
+import os
 import tempfile
 from pathlib import Path
 from unittest import mock
@@ -247,6 +248,24 @@ class StoreTests(SimpleTestCase):
                 self.assertIsNone(store.model_read())
                 path.write_bytes(b"\x00" * 10)
                 self.assertIsNone(store.model_read())
+
+    def test_a_model_another_process_installs_is_taken_up(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder, "model.pickle")
+            with override_settings(HOTLINE_TRIAGE_MODEL_PATH=str(path)):
+                store.model_forget()
+                try:
+                    first = store.triage_model()  # none there: built and saved
+                    self.assertTrue(path.exists())
+                    self.assertIs(store.triage_model(), first)
+                    newer = store.model_from_corpus(corpus_rows()[::10], version="other-process")
+                    store.model_write(newer)  # as `hotline triage_train` in another process
+                    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 5))
+                    self.assertEqual(store.triage_model().meta["version"], "other-process")
+                    path.write_bytes(b"not a model")  # a file that does not fit is not used
+                    self.assertEqual(store.triage_model().meta["version"], "other-process")
+                finally:
+                    store.model_forget()
 
     def test_a_model_is_installed_only_when_not_worse(self):
         def figures(recall, unit):
