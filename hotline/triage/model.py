@@ -138,7 +138,7 @@ class TriageModel:
         extra = self._catalogue_examples()
         self.vectors.fit(texts + [t for t, _u, _c in extra])
         x = self.vectors.transform(texts)
-        self.heads["type"] = _fit(_classifier(), x, [r["type"] for r in rows])
+        self.heads["type"] = _fit(_classifier(balanced=True), x, [r["type"] for r in rows])
         self.heads["exclusion"] = _fit(
             _classifier(balanced=True), x, [r["exclusion"] or NONE for r in rows]
         )
