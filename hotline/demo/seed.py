@@ -1242,7 +1242,6 @@ class Seeder:
         answered (a missed call, mostly returned)."""
         rng = self.rng
         phone, _name, digest, mask, _n = self.callers.plain(caller)
-        sealed = self.callers.sealed(caller, phone, "cti.call.phone", PERSONAL)
         if rng.random() < 0.05:
             missed_at = created - rng.uniform(600, 3 * 3600)
             missed = self._id(MissedCall)
@@ -1254,75 +1253,59 @@ class Seeder:
                 phone_digest=digest,
                 called_at=missed_at,
                 source="cti",
-                returned_at=min(self.now - 1, missed_at + rng.uniform(300, 4 * 3600))
+                returned_at=self._after(missed_at, rng.uniform(300, 4 * 3600))
                 if returned
                 else None,
                 returned_by_id=agent if returned else None,
                 result="已回拨" if returned else "",
             )
-            wait = rng.randint(20, 90)
-            self.t[Call].add(
-                id=self._id(Call),
-                call_id=self._call_id(),
-                direction="in",
-                phone=sealed,
-                phone_mask=mask,
-                phone_digest=digest,
-                line="12345",
-                started_at=missed_at,
-                rang_at=missed_at,
-                ended_at=missed_at + wait,
-                cause="cancel",
-                answered=False,
-                missed_call_id=missed,
-                received_at=missed_at + wait,
-            )
+            self._call(caller, "in", missed_at, None, rng.randint(20, 90), None, None, missed)
         wait = int(rng.expovariate(1 / 7.0)) if rng.random() < 0.9 else rng.randint(16, 120)
         talk = rng.randint(60, 540)
-        start = created - talk - wait
+        self._call(caller, "in", created - talk - wait, agent, wait, talk, order_id)
+
+    def _call_out(self, caller: int, at: float, agent: int, order_id: int, reached: bool) -> None:
+        talk = self.rng.randint(40, 240) if reached else None
+        self._call(caller, "out", at, agent, 8 if reached else 20, talk, order_id)
+
+    def _call(
+        self,
+        caller: int,
+        direction: str,
+        start: float,
+        agent: int | None,
+        wait: int,
+        talk: int | None,
+        order_id: int | None,
+        missed: int | None = None,
+    ) -> None:
+        """One call as the call centre reports it: answered after `wait` seconds and talked
+        `talk` seconds, or (`talk` None) ended unanswered after `wait` seconds."""
+        phone, _name, digest, mask, _n = self.callers.plain(caller)
+        answered = talk is not None
+        ended = start + wait + (talk or 0)
+        unanswered = "cancel" if direction == "in" else "noAnswer"  # caller gave up / nobody
+        cause = "normalClearing" if answered else unanswered
         self.t[Call].add(
             id=self._id(Call),
             call_id=self._call_id(),
-            direction="in",
-            phone=sealed,
+            direction=direction,
+            phone=self.callers.sealed(caller, phone, "cti.call.phone", PERSONAL),
             phone_mask=mask,
             phone_digest=digest,
             line="12345",
             agent_id=agent,
             started_at=start,
             rang_at=start,
-            answered_at=start + wait,
-            ended_at=created,
-            cause="normalClearing",
-            answered=True,
-            wait_seconds=wait,
+            answered_at=start + wait if answered else None,
+            ended_at=ended,
+            cause=cause,
+            answered=answered,
+            wait_seconds=wait if answered and direction == "in" else None,
             talk_seconds=talk,
+            missed_call_id=missed,
             order_id=order_id,
-            received_at=created,
-        )
-
-    def _call_out(self, caller: int, at: float, agent: int, order_id: int, reached: bool) -> None:
-        phone, _name, digest, mask, _n = self.callers.plain(caller)
-        sealed = self.callers.sealed(caller, phone, "cti.call.phone", PERSONAL)
-        talk = self.rng.randint(40, 240) if reached else None
-        self.t[Call].add(
-            id=self._id(Call),
-            call_id=self._call_id(),
-            direction="out",
-            phone=sealed,
-            phone_mask=mask,
-            phone_digest=digest,
-            line="12345",
-            agent_id=agent,
-            started_at=at,
-            rang_at=at,
-            answered_at=at + 8 if reached else None,
-            ended_at=at + 8 + (talk or 20),
-            cause="normalClearing" if reached else "noAnswer",
-            answered=reached,
-            talk_seconds=talk,
-            order_id=order_id,
-            received_at=at + 8 + (talk or 20),
+            received_at=ended,
         )
 
     def _call_id(self) -> str:
