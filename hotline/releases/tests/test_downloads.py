@@ -4,6 +4,7 @@ audited; the file watermarked and scoped to what the requester may see."""
 from datetime import timedelta
 
 from django.test import override_settings
+from django.utils import timezone
 
 from hotline import clock
 from hotline.accounts.roles import Role
@@ -204,7 +205,7 @@ class OrderExportTests(ReleaseTestCase):
         self.assertFalse(any(cell.startswith(("=", "+", "@")) for cell in cells))
 
     def test_the_drill_down_list_is_scoped_too(self):
-        day = clock.now().date().isoformat()
+        day = timezone.localdate(clock.now()).isoformat()  # the local day the order was received
         params = {"figure": "received", "from": day, "to": day}
         release = self.approved(self.manager_a, kind="stats.orders", params=params)
         numbers = self.numbers(self.download(self.manager_a, release))
